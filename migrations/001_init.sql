@@ -1,5 +1,6 @@
 -- Institutions, their versioned notification settings, bookings known to the service and the
--- delivery log. Applied once, in a transaction, by src/db/migrate.ts.
+-- delivery log. Applied once, in a transaction, by src/db/migrate.ts (so no BEGIN/COMMIT
+-- and no CREATE INDEX CONCURRENTLY in migration files).
 
 CREATE TABLE institutions (
   id            text PRIMARY KEY CHECK (id ~ '^[a-z0-9][a-z0-9-]{1,62}$'),
@@ -38,14 +39,19 @@ CREATE TABLE notifications (
   id              text PRIMARY KEY,
   institution_id  text NOT NULL REFERENCES institutions(id) ON DELETE CASCADE,
   booking_id      text,
-  kind            text NOT NULL,
+  kind            text NOT NULL CHECK (kind IN (
+                    'booking-created-staff', 'booking-created-patient',
+                    'booking-rescheduled-staff', 'booking-rescheduled-patient',
+                    'booking-cancelled-staff', 'booking-cancelled-patient',
+                    'payment-reminder-staff', 'payment-reminder-patient', 'test')),
+  -- 'sending' is internal: an attempt holds the row until lease_until (shown as 'pending').
   status          text NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
   reason          text,
   recipients      text[] NOT NULL DEFAULT '{}',
   bcc             text[] NOT NULL DEFAULT '{}',
   subject         text,
   message_id      text,
-  attempts        integer NOT NULL DEFAULT 0,
+  attempts        integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
   smtp_response   text,
   last_error      text,
   request         jsonb,
@@ -53,7 +59,8 @@ CREATE TABLE notifications (
   lease_until     timestamptz,
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now(),
-  sent_at         timestamptz
+  sent_at         timestamptz,
+  CHECK (status <> 'sending' OR lease_until IS NOT NULL)
 );
 CREATE INDEX notifications_log_idx ON notifications (institution_id, created_at DESC, id DESC);
 CREATE INDEX notifications_booking_idx ON notifications (institution_id, booking_id);

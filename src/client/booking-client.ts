@@ -1,0 +1,169 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type postgres from 'postgres';
+import { bookingContentHash } from '../domain/booking-schema.js';
+import type {
+  BookingState,
+  CancelRequest,
+  CancelResult,
+  PaymentRequest,
+  RescheduleRequest,
+} from '../domain/booking-state.js';
+import type { Booking } from '../domain/types.js';
+import type { DueTimings } from '../domain/types.js';
+import { getBookingRecord, recordBooking } from '../db/bookings.js';
+import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
+import { DEFAULT_TASK_QUEUE } from '../temporal/worker-factory.js';
+import type { bookingWorkflow } from '../workflows/booking.js';
+import { bookingWorkflowId } from '../workflows/ids.js';
+import {
+  REFUSAL,
+  cancelUpdate,
+  markPaidUpdate,
+  rescheduleUpdate,
+  settingsChangedSignal,
+  stateQuery,
+  type RefusalType,
+} from '../workflows/messages.js';
+import { BookingCommandRefusedError, BookingConflictError, BookingNotFoundError } from './errors.js';
+
+export interface BookingClientOptions {
+  client: Client;
+  sql: postgres.Sql;
+  taskQueue?: string;
+  /** Set the booking search attributes (the server must have them registered). */
+  searchAttributes?: boolean;
+}
+
+export interface StartResult {
+  /** `created` for a new booking, `existing` for an identical repeat. */
+  outcome: 'created' | 'existing';
+  workflowId: string;
+}
+
+const REFUSALS = new Set<string>(Object.values(REFUSAL));
+
+/**
+ * The one typed entry point to booking workflows: start (idempotent), cancel, mark paid,
+ * reschedule, read state, and tell running bookings about new settings.
+ */
+export class BookingClient {
+  private readonly taskQueue: string;
+  private readonly searchAttributes: boolean;
+
+  constructor(private readonly options: BookingClientOptions) {
+    this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+    this.searchAttributes = options.searchAttributes ?? true;
+  }
+
+  /**
+   * Starts the booking's workflow. The content hash is recorded first: the same id with the
+   * same content answers `existing` (and starts the workflow if an earlier call died before
+   * it could), the same id with other content throws BookingConflictError.
+   */
+  async start(institutionId: string, booking: Booking): Promise<StartResult> {
+    const workflowId = bookingWorkflowId(institutionId, booking.bookingId);
+    const record = await recordBooking(this.options.sql, {
+      institutionId,
+      bookingId: booking.bookingId,
+      contentHash: bookingContentHash(booking),
+      workflowId,
+    });
+    if (record.outcome === 'conflict') throw new BookingConflictError(booking.bookingId);
+    try {
+      await this.options.client.workflow.start<typeof bookingWorkflow>('bookingWorkflow', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [{ institutionId, booking, searchAttributes: this.searchAttributes }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { institutionId, bookingId: booking.bookingId, examStartsAt: booking.exam.startsAt },
+        ...(this.searchAttributes && {
+          typedSearchAttributes: [
+            { key: INSTITUTION_ID, value: institutionId },
+            { key: EXAM_STARTS_AT, value: new Date(booking.exam.startsAt) },
+            { key: BOOKING_STATUS, value: 'scheduled' },
+          ],
+        }),
+      });
+    } catch (err) {
+      // A closed run with this id: the booking was already handled.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { outcome: record.outcome === 'created' ? 'created' : 'existing', workflowId };
+  }
+
+  async getState(institutionId: string, bookingId: string): Promise<BookingState> {
+    const handle = await this.handle(institutionId, bookingId);
+    return this.call(institutionId, bookingId, () => handle.query(stateQuery), 'query');
+  }
+
+  async cancel(institutionId: string, bookingId: string, request: CancelRequest): Promise<CancelResult> {
+    const handle = await this.handle(institutionId, bookingId);
+    return this.call(institutionId, bookingId, () => handle.executeUpdate(cancelUpdate, { args: [request] }));
+  }
+
+  async markPaid(institutionId: string, bookingId: string, request: PaymentRequest): Promise<BookingState> {
+    const handle = await this.handle(institutionId, bookingId);
+    return this.call(institutionId, bookingId, () => handle.executeUpdate(markPaidUpdate, { args: [request] }));
+  }
+
+  async reschedule(institutionId: string, bookingId: string, request: RescheduleRequest): Promise<BookingState> {
+    const handle = await this.handle(institutionId, bookingId);
+    return this.call(institutionId, bookingId, () => handle.executeUpdate(rescheduleUpdate, { args: [request] }));
+  }
+
+  /**
+   * Tells every running booking of the institution about new due-time settings. Running
+   * bookings are found through the InstitutionId search attribute; a booking this list
+   * misses (visibility lags by a moment) re-reads the settings before it sends anything due.
+   */
+  async notifySettingsChanged(institutionId: string, timings: DueTimings & { version: number }): Promise<number> {
+    const query = `InstitutionId = "${institutionId}" AND ExecutionStatus = "Running" AND WorkflowType = "bookingWorkflow"`;
+    let signalled = 0;
+    for await (const wf of this.options.client.workflow.list({ query })) {
+      try {
+        await this.options.client.workflow.getHandle(wf.workflowId).signal(settingsChangedSignal, timings);
+        signalled += 1;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err; // finished meanwhile: nothing to move
+      }
+    }
+    return signalled;
+  }
+
+  private async handle(institutionId: string, bookingId: string): Promise<WorkflowHandle<typeof bookingWorkflow>> {
+    // The database knows which bookings belong to which institution; another institution's
+    // booking is indistinguishable from a missing one.
+    const record = await getBookingRecord(this.options.sql, institutionId, bookingId);
+    if (!record) throw new BookingNotFoundError(institutionId, bookingId);
+    return this.options.client.workflow.getHandle<typeof bookingWorkflow>(bookingWorkflowId(institutionId, bookingId));
+  }
+
+  private async call<T>(institutionId: string, bookingId: string, fn: () => Promise<T>, kind: 'query' | 'update' = 'update'): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && REFUSALS.has(err.cause.type ?? '')) {
+        throw new BookingCommandRefusedError(err.cause.type as RefusalType, err.cause.message);
+      }
+      // The database knows the booking, so a run the server cannot update has ended.
+      if (kind === 'update' && (err instanceof WorkflowNotFoundError || isCompletedWorkflowError(err))) {
+        throw new BookingCommandRefusedError('BookingClosed', 'the booking is closed: its exam has started or its cancellation was notified');
+      }
+      if (err instanceof WorkflowNotFoundError) throw new BookingNotFoundError(institutionId, bookingId);
+      throw err;
+    }
+  }
+}
+
+function isCompletedWorkflowError(err: unknown): boolean {
+  const message = err instanceof Error ? `${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : '';
+  return /already completed|workflow execution already completed/i.test(message);
+}

@@ -1,0 +1,340 @@
+import type postgres from 'postgres';
+import type { DeliveryStatus, NotificationKind, NotificationRequest } from '../domain/types.js';
+
+/**
+ * The delivery log. 'sending' is internal: an attempt holds a lease on the row while it talks
+ * to the SMTP server. Everyone outside sees it as 'pending' (`publicStatus`).
+ */
+export type StoredStatus = DeliveryStatus | 'sending';
+
+export interface NotificationRow {
+  id: string;
+  institutionId: string;
+  bookingId: string | null;
+  kind: NotificationKind;
+  status: StoredStatus;
+  publicStatus: DeliveryStatus;
+  /** Why it was skipped or failed. */
+  reason: string | null;
+  recipients: string[];
+  bcc: string[];
+  subject: string | null;
+  messageId: string | null;
+  attempts: number;
+  smtpResponse: string | null;
+  /** The latest attempt's error, kept after a later success for the log. */
+  lastError: string | null;
+  request: NotificationRequest | null;
+  dueAt: string | null;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not valid: use the nextCursor of a previous page');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+interface NotificationDbRow {
+  id: string;
+  institution_id: string;
+  booking_id: string | null;
+  kind: NotificationKind;
+  status: StoredStatus;
+  reason: string | null;
+  recipients: string[];
+  bcc: string[];
+  subject: string | null;
+  message_id: string | null;
+  attempts: number;
+  smtp_response: string | null;
+  last_error: string | null;
+  request: NotificationRequest | null;
+  due_at: Date | null;
+  lease_until: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+function toRow(r: NotificationDbRow): NotificationRow {
+  return {
+    id: r.id,
+    institutionId: r.institution_id,
+    bookingId: r.booking_id,
+    kind: r.kind,
+    status: r.status,
+    publicStatus: r.status === 'sending' ? 'pending' : r.status,
+    reason: r.reason,
+    recipients: r.recipients,
+    bcc: r.bcc,
+    subject: r.subject,
+    messageId: r.message_id,
+    attempts: r.attempts,
+    smtpResponse: r.smtp_response,
+    lastError: r.last_error,
+    request: r.request,
+    dueAt: iso(r.due_at),
+    leaseUntil: iso(r.lease_until),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    sentAt: iso(r.sent_at),
+  };
+}
+
+const first = (rows: NotificationDbRow[]): NotificationRow | null => (rows[0] ? toRow(rows[0]) : null);
+
+export interface EnsureNotificationInput {
+  id: string;
+  institutionId: string;
+  /** null for e-mails that belong to no booking (kind 'test'). */
+  bookingId: string | null;
+  kind: NotificationKind;
+  dueAt: string | null;
+  /** What is needed to render the e-mail again (resend); bodies are never stored. */
+  request: NotificationRequest | null;
+}
+
+/** Creates the log row as 'pending' unless it exists; returns the row as stored. */
+export async function ensureNotification(sql: postgres.Sql, input: EnsureNotificationInput): Promise<NotificationRow> {
+  const inserted = await sql<NotificationDbRow[]>`
+    INSERT INTO notifications (id, institution_id, booking_id, kind, status, due_at, request)
+    VALUES (${input.id}, ${input.institutionId}, ${input.bookingId}, ${input.kind}, 'pending',
+            ${input.dueAt}, ${input.request ? sql.json(input.request as unknown as postgres.JSONValue) : null})
+    ON CONFLICT (id) DO NOTHING
+    RETURNING *`;
+  if (inserted[0]) return toRow(inserted[0]);
+  // A retried activity or a replayed workflow: the first insert wins and is left as it is.
+  const existing = await sql<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${input.id}`;
+  if (!existing[0]) throw new Error(`notification ${input.id} vanished right after a conflicting insert`);
+  return toRow(existing[0]);
+}
+
+export interface ClaimInput {
+  /** How long this attempt may hold the row before another attempt can take it over. */
+  leaseMs: number;
+  recipients: string[];
+  bcc: string[];
+  subject: string;
+  messageId: string;
+}
+
+/**
+ * Takes the row for one send attempt: a single atomic UPDATE, so of two attempts at once
+ * exactly one gets the row. A 'sending' row whose lease has run out (its attempt crashed)
+ * can be taken again. Returns null when the row is final (sent/failed/skipped), leased by
+ * a live attempt, or missing. Times come from the database clock, never the worker's.
+ */
+export async function claimForSending(sql: postgres.Sql, id: string, input: ClaimInput): Promise<NotificationRow | null> {
+  const leaseMs = Math.max(1, Math.ceil(input.leaseMs));
+  return first(
+    await sql<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = 'sending',
+             attempts = attempts + 1,
+             lease_until = now() + ${leaseMs}::integer * interval '1 millisecond',
+             recipients = ${sql.array(input.recipients)}::text[],
+             bcc = ${sql.array(input.bcc)}::text[],
+             subject = ${input.subject},
+             message_id = ${input.messageId},
+             updated_at = now()
+       WHERE id = ${id}
+         AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
+      RETURNING *`,
+  );
+}
+
+/**
+ * Records the SMTP server's acceptance. Applies from any state but 'sent': once the server
+ * took the message, that is the truth even if the attempt's lease had run out meanwhile.
+ * Returns null when the row was already sent (the first record is kept) or is missing.
+ */
+export async function markSent(sql: postgres.Sql, id: string, smtpResponse: string): Promise<NotificationRow | null> {
+  return first(
+    await sql<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = 'sent', smtp_response = ${smtpResponse}, reason = NULL,
+             lease_until = NULL, sent_at = now(), updated_at = now()
+       WHERE id = ${id} AND status <> 'sent'
+      RETURNING *`,
+  );
+}
+
+export interface AttemptFailure {
+  error: string;
+  /** 5xx and the like: the row becomes 'failed'; otherwise it goes back to 'pending'. */
+  permanent: boolean;
+  /**
+   * The `attempts` value the claim returned. When given, a late report from an attempt
+   * whose lease was taken over by a newer attempt changes nothing.
+   */
+  attempt?: number | undefined;
+}
+
+/** Ends a send attempt that did not get the message accepted. Only a 'sending' row changes. */
+export async function markAttemptFailed(
+  sql: postgres.Sql,
+  id: string,
+  failure: AttemptFailure,
+): Promise<NotificationRow | null> {
+  const next = failure.permanent ? 'failed' : 'pending';
+  return first(
+    await sql<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = ${next},
+             reason = ${failure.permanent ? failure.error : null},
+             last_error = ${failure.error},
+             lease_until = NULL,
+             updated_at = now()
+       WHERE id = ${id} AND status = 'sending'
+         ${failure.attempt !== undefined ? sql`AND attempts = ${failure.attempt}` : sql``}
+      RETURNING *`,
+  );
+}
+
+/** Nothing to send (e.g. "no recipients"); only a pending or sending row is skipped. */
+export async function markSkipped(
+  sql: postgres.Sql,
+  id: string,
+  reason: string,
+  opts: { recipients?: string[] | undefined } = {},
+): Promise<NotificationRow | null> {
+  return first(
+    await sql<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = 'skipped', reason = ${reason}, lease_until = NULL, updated_at = now()
+             ${opts.recipients ? sql`, recipients = ${sql.array(opts.recipients)}::text[]` : sql``}
+       WHERE id = ${id} AND status IN ('pending', 'sending')
+      RETURNING *`,
+  );
+}
+
+/** Retries gave up (e.g. a day of transient failures): a pending or sending row becomes 'failed'. */
+export async function markFailed(sql: postgres.Sql, id: string, reason: string): Promise<NotificationRow | null> {
+  return first(
+    await sql<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = 'failed', reason = ${reason}, lease_until = NULL, updated_at = now()
+       WHERE id = ${id} AND status IN ('pending', 'sending')
+      RETURNING *`,
+  );
+}
+
+/**
+ * An admin's resend: only a 'failed' row goes back to 'pending'. `attempts` and `last_error`
+ * are kept, so the log shows the resend as one more attempt. Null when the row is not failed
+ * or not this institution's.
+ */
+export async function resetForResend(sql: postgres.Sql, institutionId: string, id: string): Promise<NotificationRow | null> {
+  return first(
+    await sql<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = 'pending', reason = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = ${id} AND institution_id = ${institutionId} AND status = 'failed'
+      RETURNING *`,
+  );
+}
+
+export async function getNotification(sql: postgres.Sql, institutionId: string, id: string): Promise<NotificationRow | null> {
+  return first(
+    await sql<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${id} AND institution_id = ${institutionId}`,
+  );
+}
+
+/** Every e-mail of one booking, oldest first. */
+export async function listBookingNotifications(
+  sql: postgres.Sql,
+  institutionId: string,
+  bookingId: string,
+): Promise<NotificationRow[]> {
+  const rows = await sql<NotificationDbRow[]>`
+    SELECT * FROM notifications
+     WHERE institution_id = ${institutionId} AND booking_id = ${bookingId}
+     ORDER BY created_at, id`;
+  return rows.map(toRow);
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export interface ListNotificationsQuery {
+  institutionId: string;
+  bookingId?: string | undefined;
+  kind?: NotificationKind | undefined;
+  /** Public status; 'pending' also matches rows being sent. */
+  status?: DeliveryStatus | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/*
+ * The cursor is the last row's (created_at, id). created_at is carried as text with the
+ * database's full microsecond precision: a JS Date would round to milliseconds and make rows
+ * created in the same millisecond repeat or vanish between pages.
+ */
+const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{6})Z$/;
+
+function encodeCursor(createdKey: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdKey, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdKey: string; id: string } {
+  // Buffer's decoder skips characters it does not know; check the alphabet first.
+  if (!/^[A-Za-z0-9_-]{1,2000}$/.test(cursor)) throw new InvalidCursorError();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError();
+  const [createdKey, id] = value as unknown[];
+  if (typeof createdKey !== 'string' || typeof id !== 'string') throw new InvalidCursorError();
+  const m = CURSOR_TIME.exec(createdKey);
+  if (!m) throw new InvalidCursorError();
+  // Reject impossible dates here so that PostgreSQL never sees them (that would be a 500).
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    throw new InvalidCursorError();
+  }
+  return { createdKey, id };
+}
+
+/** The delivery log, newest first, in pages; `nextCursor` is null on the last page. */
+export async function listNotifications(
+  sql: postgres.Sql,
+  query: ListNotificationsQuery,
+): Promise<{ items: NotificationRow[]; nextCursor: string | null }> {
+  const limit =
+    query.limit === undefined || !Number.isFinite(query.limit)
+      ? DEFAULT_PAGE_SIZE
+      : Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(query.limit)));
+  const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
+  const statuses: StoredStatus[] | null =
+    query.status === undefined ? null : query.status === 'pending' ? ['pending', 'sending'] : [query.status];
+
+  // One row more than asked tells whether there is a next page.
+  const rows = await sql<(NotificationDbRow & { created_key: string })[]>`
+    SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
+      FROM notifications
+     WHERE institution_id = ${query.institutionId}
+       ${query.bookingId !== undefined ? sql`AND booking_id = ${query.bookingId}` : sql``}
+       ${query.kind !== undefined ? sql`AND kind = ${query.kind}` : sql``}
+       ${statuses ? sql`AND status IN ${sql(statuses)}` : sql``}
+       ${after ? sql`AND (created_at, id) < (${after.createdKey}::timestamptz, ${after.id})` : sql``}
+     ORDER BY created_at DESC, id DESC
+     LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toRow),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_key, last.id) : null,
+  };
+}

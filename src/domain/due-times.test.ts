@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  canCancelAt,
+  cancellationNoticeDueAt,
+  HOUR_MS,
+  isLastMinuteCancellation,
+  isoInstantError,
+  parseInstant,
+  paymentReminderDueAt,
+  paymentReminderPlan,
+  toIso,
+} from './due-times.js';
+
+const at = (iso: string) => parseInstant(iso);
+/** Wall-clock time in Bucharest, as the e-mails would show it. */
+const bucharest = (ms: number) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Bucharest',
+    dateStyle: 'short',
+    timeStyle: 'short',
+    hourCycle: 'h23',
+  }).format(new Date(ms));
+
+describe('HOUR_MS', () => {
+  it('is an absolute hour', () => {
+    expect(HOUR_MS).toBe(3_600_000);
+    expect(24 * HOUR_MS).toBe(86_400_000);
+  });
+});
+
+describe('cancellationNoticeDueAt', () => {
+  const startsAt = at('2026-12-01T09:30:00+02:00');
+
+  it('an early cancellation is notified when the window opens (startsAt − noticeHours)', () => {
+    const cancelledAt = at('2026-11-20T12:00:00+02:00');
+    expect(toIso(cancellationNoticeDueAt(startsAt, 24, cancelledAt))).toBe('2026-11-30T07:30:00.000Z');
+    expect(isLastMinuteCancellation(startsAt, 24, cancelledAt)).toBe(false);
+  });
+
+  it('a last-minute cancellation (inside the window) is notified at once', () => {
+    const cancelledAt = at('2026-12-01T08:00:00+02:00');
+    expect(cancellationNoticeDueAt(startsAt, 24, cancelledAt)).toBe(cancelledAt);
+    expect(isLastMinuteCancellation(startsAt, 24, cancelledAt)).toBe(true);
+  });
+
+  it('a cancellation exactly when the window opens is last-minute and due at once', () => {
+    const cancelledAt = startsAt - 24 * HOUR_MS;
+    expect(cancellationNoticeDueAt(startsAt, 24, cancelledAt)).toBe(cancelledAt);
+    expect(isLastMinuteCancellation(startsAt, 24, cancelledAt)).toBe(true);
+    expect(isLastMinuteCancellation(startsAt, 24, cancelledAt - 1)).toBe(false);
+  });
+
+  it('follows the configured hours (e.g. 720 h = 30 days)', () => {
+    const cancelledAt = at('2026-10-01T00:00:00Z');
+    expect(toIso(cancellationNoticeDueAt(startsAt, 720, cancelledAt))).toBe('2026-11-01T07:30:00.000Z');
+  });
+
+  it('is never before the cancellation nor after the window opens (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4e12 }),
+        fc.integer({ min: 1, max: 720 }),
+        fc.integer({ min: 0, max: 4e12 }),
+        (start, hours, cancelled) => {
+          const due = cancellationNoticeDueAt(start, hours, cancelled);
+          expect(due).toBeGreaterThanOrEqual(cancelled);
+          expect(due).toBeGreaterThanOrEqual(start - hours * HOUR_MS);
+          expect(due === cancelled).toBe(isLastMinuteCancellation(start, hours, cancelled));
+        },
+      ),
+    );
+  });
+});
+
+describe('across DST changes in Europe/Bucharest, hours are absolute', () => {
+  it('autumn (clocks go back 2026-10-25 04:00 → 03:00): 24 h before is 10:30 local the day before', () => {
+    const startsAt = at('2026-10-25T09:30:00+02:00');
+    const due = cancellationNoticeDueAt(startsAt, 24, at('2026-10-01T10:00:00+03:00'));
+    expect(due).toBe(at('2026-10-24T10:30:00+03:00'));
+    expect(toIso(due)).toBe('2026-10-24T07:30:00.000Z');
+    expect(startsAt - due).toBe(86_400_000);
+    // The wall clock shows an hour's difference: 09:30 on the day, 10:30 the day before.
+    expect(bucharest(startsAt)).toBe('25/10/2026, 09:30');
+    expect(bucharest(due)).toBe('24/10/2026, 10:30');
+  });
+
+  it('spring (clocks go forward 2026-03-29 03:00 → 04:00): 24 h before is 09:00 local the day before', () => {
+    const startsAt = at('2026-03-29T10:00:00+03:00');
+    const due = cancellationNoticeDueAt(startsAt, 24, at('2026-03-01T10:00:00+02:00'));
+    expect(due).toBe(at('2026-03-28T09:00:00+02:00'));
+    expect(startsAt - due).toBe(86_400_000);
+    expect(bucharest(startsAt)).toBe('29/03/2026, 10:00');
+    expect(bucharest(due)).toBe('28/03/2026, 09:00');
+  });
+
+  it('a payment reminder across the autumn change is 86 400 000 ms before the deadline', () => {
+    const deadline = at('2026-10-25T12:00:00+02:00');
+    const due = paymentReminderDueAt(deadline, 24);
+    expect(deadline - due).toBe(86_400_000);
+    expect(bucharest(due)).toBe('24/10/2026, 13:00');
+  });
+});
+
+describe('canCancelAt', () => {
+  it('allows a cancellation only before the exam starts', () => {
+    const startsAt = at('2026-12-01T09:30:00+02:00');
+    expect(canCancelAt(startsAt, startsAt - 1)).toBe(true);
+    expect(canCancelAt(startsAt, startsAt)).toBe(false);
+    expect(canCancelAt(startsAt, startsAt + HOUR_MS)).toBe(false);
+  });
+});
+
+describe('paymentReminderPlan', () => {
+  const deadlineMs = at('2026-11-30T09:30:00+02:00');
+
+  it('sends at deadline − hoursBefore when that is still ahead', () => {
+    const plan = paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs: at('2026-11-20T10:00:00+02:00') });
+    expect(plan).toEqual({ kind: 'at', dueAtMs: at('2026-11-29T09:30:00+02:00') });
+  });
+
+  it('sends at once when the due moment has passed but the deadline has not', () => {
+    const nowMs = at('2026-11-30T08:00:00+02:00');
+    expect(paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs })).toEqual({ kind: 'at', dueAtMs: nowMs });
+  });
+
+  it('sends nothing once the deadline itself has passed (or is now)', () => {
+    expect(paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs: deadlineMs + 1 })).toEqual({
+      kind: 'none',
+      reason: 'deadline-passed',
+    });
+    expect(paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs: deadlineMs })).toEqual({
+      kind: 'none',
+      reason: 'deadline-passed',
+    });
+  });
+
+  it('never plans a moment in the past or after the deadline (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 1, max: 720 }), fc.integer({ min: 0, max: 4e12 }), (d, h, now) => {
+        const plan = paymentReminderPlan({ deadlineMs: d, hoursBefore: h, nowMs: now });
+        if (plan.kind === 'at') {
+          expect(plan.dueAtMs).toBeGreaterThanOrEqual(now);
+          expect(plan.dueAtMs).toBeLessThan(d);
+        } else {
+          expect(d).toBeLessThanOrEqual(now);
+        }
+      }),
+    );
+  });
+});
+
+describe('isoInstantError and parseInstant', () => {
+  it('accepts instants with Z or an offset', () => {
+    expect(isoInstantError('2026-12-01T09:30:00+02:00')).toBeNull();
+    expect(isoInstantError('2026-12-01T07:30:00Z')).toBeNull();
+    expect(isoInstantError('2026-12-01T07:30:00.123456789-05:30')).toBeNull();
+  });
+
+  it.each([
+    ['2026-12-01T09:30:00', 'must include a time zone offset (e.g. 2026-12-01T09:30:00+02:00 or …Z)'],
+    ['2026-12-01', 'must include a time zone offset (e.g. 2026-12-01T09:30:00+02:00 or …Z)'],
+    ['2026-12-01 09:30:00+02:00', 'must be an ISO-8601 date-time with an offset, e.g. 2026-12-01T09:30:00+02:00'],
+    ['1 December 2026', 'must be an ISO-8601 date-time with an offset, e.g. 2026-12-01T09:30:00+02:00'],
+    ['2026-12-01T09:30:00+0200', 'must be an ISO-8601 date-time with an offset, e.g. 2026-12-01T09:30:00+02:00'],
+    ['2026-02-30T09:30:00Z', 'day 30 does not exist in 2026-02'],
+    ['2100-02-29T09:30:00Z', 'day 29 does not exist in 2100-02'],
+    ['2026-12-01T23:59:60Z', 'time of day out of range'],
+    ['1969-12-31T23:00:00Z', 'year must be between 1970 and 9999'],
+  ])('refuses %j', (value, message) => {
+    expect(isoInstantError(value)).toBe(message);
+    expect(() => parseInstant(value)).toThrow(RangeError);
+  });
+
+  it('accepts 29 February in leap years (2028, 2000)', () => {
+    expect(isoInstantError('2028-02-29T09:30:00Z')).toBeNull();
+    expect(isoInstantError('2000-02-29T09:30:00Z')).toBeNull();
+  });
+});

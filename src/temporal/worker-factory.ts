@@ -1,0 +1,30 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import type { ActivityDeps } from '../activities/index.js';
+import { createActivities } from '../activities/index.js';
+
+export const DEFAULT_TASK_QUEUE = 'booking-notifications';
+
+export interface BookingWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue?: string;
+  deps: ActivityDeps;
+  maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** The worker that runs booking workflows and their activities. */
+export async function createBookingWorker(options: BookingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    activities: createActivities(options.deps),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    }),
+  });
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow type the task queue serves.
+export { bookingWorkflow } from './booking.js';

@@ -1,0 +1,40 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  BookingState,
+  CancelRequest,
+  CancelResult,
+  PaymentRequest,
+  RescheduleRequest,
+} from '../domain/booking-state.js';
+import type { DueTimings } from '../domain/types.js';
+
+/** The booking's state and every notification with its status and due time. */
+export const stateQuery = defineQuery<BookingState>('state');
+
+/** Cancels the booking; answers when the cancellation notice is due. Refused twice or after the exam's start. */
+export const cancelUpdate = defineUpdate<CancelResult, [CancelRequest]>('cancel');
+
+/** Marks the booking paid, which drops a pending payment reminder. */
+export const markPaidUpdate = defineUpdate<BookingState, [PaymentRequest]>('markPaid');
+
+/** Moves the exam (and optionally the payment deadline); refused for a cancelled booking. */
+export const rescheduleUpdate = defineUpdate<BookingState, [RescheduleRequest]>('reschedule');
+
+/** Due-time settings with the settings version they come from (newer wins). */
+export type TimingsUpdate = DueTimings & { version?: number };
+
+/** The institution saved new timings: pending due moments move. */
+export const settingsChangedSignal = defineSignal<[TimingsUpdate]>('settingsChanged');
+
+/**
+ * Reasons an update is refused, carried as the ApplicationFailure's type so the client can
+ * map them to HTTP answers without parsing messages.
+ */
+export const REFUSAL = {
+  alreadyCancelled: 'BookingAlreadyCancelled',
+  examStarted: 'ExamAlreadyStarted',
+  cancelled: 'BookingCancelled',
+  noPayment: 'BookingHasNoPayment',
+  invalidTime: 'InvalidTime',
+} as const;
+export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];

@@ -1,0 +1,91 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { BookingClient } from '../../src/client/booking-client.js';
+import { createLogger } from '../../src/logger.js';
+import { createMailTransport, type MailTransport } from '../../src/mail/transport.js';
+import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries.js';
+import { BOOKING_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
+import { createBookingWorker } from '../../src/temporal/worker-factory.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { SmtpSink } from './smtp-sink.js';
+
+let runtimeInstalled = false;
+/** Keep the SDK's own logs to warnings so test output stays readable. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by another file in this process
+  }
+}
+
+export interface Engine {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  smtp: SmtpSink;
+  mail: MailTransport;
+  worker: Worker;
+  bookings: BookingClient;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Real parts for one test file: a Temporal server (the time-skipping test server or the
+ * dev server of the Temporal CLI, both from .tools/venv), a fresh PostgreSQL database, a
+ * real SMTP server, and a worker with the real activities running until `stop()`.
+ */
+export async function startEngine(
+  kind: 'time-skipping' | 'dev-server',
+  options: { inProcessWorker?: boolean } = {},
+): Promise<Engine> {
+  quietRuntime();
+  const env =
+    kind === 'time-skipping'
+      ? await TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+        })
+      : await TestWorkflowEnvironment.createLocal({
+          server: {
+            executable: { type: 'existing-path', path: temporalCliPath() },
+            searchAttributes: BOOKING_SEARCH_ATTRIBUTES,
+          },
+        });
+  const db = await createTestDatabase();
+  const smtp = await SmtpSink.start();
+  const mail = createMailTransport({ url: smtp.url });
+  const taskQueue = `test-${Math.random().toString(36).slice(2, 8)}`;
+  const worker = await createBookingWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    deps: { sql: db.sql, mail, mailFrom: 'notificari@clinica.test', logger: createLogger({ level: 'silent' }) },
+  });
+  const running = options.inProcessWorker === false ? Promise.resolve() : worker.run();
+  const bookings = new BookingClient({
+    client: env.client,
+    sql: db.sql,
+    taskQueue,
+    searchAttributes: kind === 'dev-server',
+  });
+  return {
+    env,
+    db,
+    smtp,
+    mail,
+    worker,
+    bookings,
+    taskQueue,
+    async stop() {
+      if (options.inProcessWorker !== false) {
+        worker.shutdown();
+        await running;
+      }
+      mail.close();
+      await smtp.stop();
+      await env.teardown();
+      await db.drop();
+    },
+  };
+}
