@@ -8,6 +8,7 @@ import { BookingCommandRefusedError } from '../../src/client/errors.js';
 import type { BookingState } from '../../src/domain/booking-state.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { startEngine, type Engine } from '../support/engine.js';
+import { recordHistory } from '../support/histories.js';
 import { SETTINGS, STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
 
 const HOUR = 3_600_000;
@@ -18,8 +19,8 @@ let seq = 0;
 const nextId = () => `CMD-${Date.now().toString(36)}-${++seq}`;
 const kindsOf = (bookingId: string) =>
   engine.smtp.messages.filter((m) => m.bookingId === bookingId).map((m) => m.kind).sort();
-const result = (bookingId: string) =>
-  engine.env.client.workflow.getHandle(bookingWorkflowId(INST, bookingId)).result() as Promise<BookingState>;
+const handleOf = (bookingId: string) => engine.env.client.workflow.getHandle(bookingWorkflowId(INST, bookingId));
+const result = (bookingId: string) => handleOf(bookingId).result() as Promise<BookingState>;
 
 beforeAll(async () => {
   engine = await startEngine('dev-server');
@@ -48,6 +49,7 @@ describe('cancel', () => {
     });
 
     const final = await result(booking.bookingId);
+    await recordHistory('cancelled-early-notice-at-window', handleOf(booking.bookingId));
     const notice = engine.smtp.byKind('booking-cancelled-staff', booking.bookingId)[0]!;
     expect(notice.receivedAt).toBeGreaterThanOrEqual(Date.parse(answer.noticeDueAt));
     expect(notice.envelopeTo).toEqual([STAFF.cancellations]);
@@ -96,7 +98,8 @@ describe('payment', () => {
     expect(state.notifications.filter((n) => n.kind.startsWith('payment-reminder'))).toEqual([]);
     await sleep(7_000);
     expect(kindsOf(booking.bookingId)).toEqual(['booking-created-patient', 'booking-created-staff']);
-    await engine.env.client.workflow.getHandle(bookingWorkflowId(INST, booking.bookingId)).terminate('test done');
+    await handleOf(booking.bookingId).terminate('test done');
+    await recordHistory('paid-before-reminder', handleOf(booking.bookingId));
   });
 });
 
@@ -118,7 +121,8 @@ describe('reschedule', () => {
     const answer = await engine.bookings.cancel(INST, booking.bookingId, {});
     expect(Date.parse(answer.noticeDueAt)).toBe(Date.parse(startsAt) - HOUR);
     await expect(engine.bookings.reschedule(INST, booking.bookingId, { startsAt })).rejects.toMatchObject({ code: 'BookingCancelled' });
-    await engine.env.client.workflow.getHandle(bookingWorkflowId(INST, booking.bookingId)).terminate('test done');
+    await handleOf(booking.bookingId).terminate('test done');
+    await recordHistory('rescheduled-then-cancelled', handleOf(booking.bookingId));
   });
 });
 

@@ -26,7 +26,8 @@ export interface Engine {
   db: TestDatabase;
   smtp: SmtpSink;
   mail: MailTransport;
-  worker: Worker;
+  /** Absent when the test runs its workers as separate processes. */
+  worker: Worker | undefined;
   bookings: BookingClient;
   taskQueue: string;
   stop(): Promise<void>;
@@ -57,12 +58,15 @@ export async function startEngine(
   const smtp = await SmtpSink.start();
   const mail = createMailTransport({ url: smtp.url });
   const taskQueue = `test-${Math.random().toString(36).slice(2, 8)}`;
-  const worker = await createBookingWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    deps: { sql: db.sql, mail, mailFrom: 'notificari@clinica.test', logger: createLogger({ level: 'silent' }) },
-  });
-  const running = options.inProcessWorker === false ? Promise.resolve() : worker.run();
+  const inProcess = options.inProcessWorker !== false;
+  const worker = inProcess
+    ? await createBookingWorker({
+        connection: env.nativeConnection,
+        taskQueue,
+        deps: { sql: db.sql, mail, mailFrom: 'notificari@clinica.test', logger: createLogger({ level: 'silent' }) },
+      })
+    : undefined;
+  const running = worker ? worker.run() : Promise.resolve();
   const bookings = new BookingClient({
     client: env.client,
     sql: db.sql,
@@ -78,7 +82,7 @@ export async function startEngine(
     bookings,
     taskQueue,
     async stop() {
-      if (options.inProcessWorker !== false) {
+      if (worker) {
         worker.shutdown();
         await running;
       }

@@ -12,6 +12,7 @@ import type { BookingState } from '../../src/domain/booking-state.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { settingsChangedSignal } from '../../src/workflows/messages.js';
 import { startEngine, type Engine } from '../support/engine.js';
+import { recordHistory } from '../support/histories.js';
 import { SETTINGS, STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
 
 const HOUR = 3_600_000;
@@ -39,6 +40,7 @@ describe('a new booking', () => {
     const booking = makeBooking(now, { id: nextId(), startsInHours: 72, deadlineInHours: 48 });
     await engine.bookings.start(INST, booking);
     const final = await result(booking.bookingId);
+    await recordHistory('created-reminded-completed', handleOf(booking.bookingId));
 
     expect(final.status).toBe('completed');
     expect(received(booking.bookingId)).toEqual([
@@ -116,6 +118,7 @@ describe('settings change', () => {
     const state = (await handle.query('state')) as BookingState;
     expect(Date.parse(entry(state, 'payment-reminder-staff')[0]!.dueAt)).toBe(deadline - 48 * HOUR);
     const final = (await handle.result()) as BookingState;
+    await recordHistory('settings-changed-reminder-moved', handle);
     expect(entry(final, 'payment-reminder-staff')[0]).toMatchObject({ status: 'sent' });
     expect(Date.parse(entry(final, 'payment-reminder-staff')[0]!.dueAt)).toBe(deadline - 48 * HOUR);
   });
@@ -162,6 +165,7 @@ describe('SMTP failures', () => {
       raw.includes('X-Notification-Kind: booking-created-patient') ? { code: 550, message: 'mailbox unavailable' } : undefined;
     await engine.bookings.start(INST, booking);
     const final = await result(booking.bookingId);
+    await recordHistory('smtp-550-failed-patient-email', handleOf(booking.bookingId));
     expect(entry(final, 'booking-created-patient')[0]).toMatchObject({ status: 'failed' });
     expect(entry(final, 'booking-created-patient')[0]!.detail).toContain('550');
     expect(received(booking.bookingId)).toEqual(['booking-created-staff', 'payment-reminder-patient', 'payment-reminder-staff']);
