@@ -1,32 +1,49 @@
 /**
- * The worker process: runs booking workflows and their activities, configured only by the
- * environment (DATABASE_URL, SMTP_URL, MAIL_FROM, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
- * TEMPORAL_TASK_QUEUE). Stops cleanly on SIGINT/SIGTERM: running activities finish first.
+ * `npm run worker`: runs booking workflows and their activities, configured only by the
+ * environment (DATABASE_URL, SMTP_URL, MAIL_FROM, TEMPORAL_TASK_QUEUE, METRICS_PORT, LOG_LEVEL
+ * and Temporal's own variables: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ * TEMPORAL_TLS*, …). Serves Prometheus metrics on METRICS_PORT (/metrics). Stops cleanly on
+ * SIGINT/SIGTERM: no new tasks are polled, running activities finish first.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { EnvError, loadEnv, requireVars } from './config/env.js';
+import { EnvError, WORKER_REQUIRED_VARS, loadEnv, requireVars } from './config/env.js';
 import { connectDatabase } from './db/connect.js';
 import { createLogger } from './logger.js';
 import { createMailTransport } from './mail/transport.js';
+import { startMetricsServer } from './metrics/http.js';
+import { recordDeliveryAttempt, setSdkMetricsUrl } from './metrics/registry.js';
+import { loadTemporalConfig, nativeConnectionOptions } from './temporal/connection.js';
+import { installRuntime } from './temporal/runtime.js';
 import { createBookingWorker } from './temporal/worker-factory.js';
 
 async function main(): Promise<void> {
-  const env = requireVars(loadEnv(), ['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_ADDRESS'], 'for the worker');
+  // Everything is validated before anything is opened: a bad variable stops here, by name.
+  const env = requireVars(loadEnv(), WORKER_REQUIRED_VARS, 'for the worker');
+  const temporal = loadTemporalConfig(process.env, 'for the worker');
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
+
+  const runtime = await installRuntime({ logger, sdkMetrics: env.METRICS_PORT !== 0 });
+  setSdkMetricsUrl(runtime.sdkMetricsUrl);
+  const metrics = env.METRICS_PORT !== 0 ? await startMetricsServer({ port: env.METRICS_PORT }) : undefined;
+
   const sql = connectDatabase(env.DATABASE_URL);
   const mail = createMailTransport({ url: env.SMTP_URL });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(nativeConnectionOptions(temporal));
   const worker = await createBookingWorker({
     connection,
-    namespace: env.TEMPORAL_NAMESPACE,
+    namespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    deps: { sql, mail, mailFrom: env.MAIL_FROM, logger },
+    deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt },
   });
-  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: env.TEMPORAL_NAMESPACE }, 'worker started');
-  await worker.run(); // resolves after shutdown on SIGINT/SIGTERM (the SDK installs those handlers)
+  logger.info(
+    { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: temporal.namespace, temporal: temporal.address, metricsPort: metrics?.port },
+    'worker started',
+  );
+  await worker.run(); // resolves after shutdown on SIGINT/SIGTERM (the Runtime installs those handlers)
   await connection.close();
   mail.close();
   await sql.end({ timeout: 5 });
+  await metrics?.close();
   logger.info('worker stopped');
 }
 

@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
  * The process environment of SPEC section 8, validated at start: a bad value stops the
  * process with a message that names the variable.
+ *
+ * Temporal's own variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+ * TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, TEMPORAL_GRPC_META_*) are read by
+ * @temporalio/envconfig (src/temporal/connection.ts); they are checked here first so that a
+ * typo names the variable instead of surfacing as a TLS or file error later.
  */
 const url = (protocols: string[]) =>
   z.string().refine((v) => {
@@ -13,34 +19,71 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-  MAIL_FROM: z.email().default('notificari@localhost.localdomain'),
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('booking-notifications'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const existingFile = z.string().refine((p) => existsSync(p), 'names a file that does not exist');
+const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true, false, 1 or 0' });
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    MAIL_FROM: z.email().default('notificari@localhost.localdomain'),
+    TEMPORAL_ADDRESS: z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port').optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('booking-notifications'),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS: bool.optional(),
+    TEMPORAL_TLS_CLIENT_CERT_PATH: existingFile.optional(),
+    TEMPORAL_TLS_CLIENT_KEY_PATH: existingFile.optional(),
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: existingFile.optional(),
+    TEMPORAL_TLS_CLIENT_CERT_DATA: z.string().min(1).optional(),
+    TEMPORAL_TLS_CLIENT_KEY_DATA: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_CA_CERT_DATA: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    TEMPORAL_CONFIG_FILE: existingFile.optional(),
+    TEMPORAL_PROFILE: z.string().min(1).optional(),
+    /** The worker's Prometheus endpoint (/metrics); 0 turns it off. The API serves /metrics on PORT. */
+    METRICS_PORT: port.default(9464),
+    /** Where `npm run dev` keeps its state (Temporal SQLite file, embedded PostgreSQL, captured mail). */
+    DATA_DIR: z.string().min(1).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const cert = env.TEMPORAL_TLS_CLIENT_CERT_PATH ?? env.TEMPORAL_TLS_CLIENT_CERT_DATA;
+    const key = env.TEMPORAL_TLS_CLIENT_KEY_PATH ?? env.TEMPORAL_TLS_CLIENT_KEY_DATA;
+    if (cert && !key) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CLIENT_KEY_PATH'], message: 'must be set with the client certificate (mTLS needs both)' });
+    if (key && !cert) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CLIENT_CERT_PATH'], message: 'must be set with the client key (mTLS needs both)' });
+  });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Every variable this service reads itself (Temporal's envconfig also reads TEMPORAL_GRPC_META_*). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Env)[];
+
+/** What each process cannot start without (Temporal's address is checked by loadTemporalConfig). */
+export const WORKER_REQUIRED_VARS = ['DATABASE_URL', 'SMTP_URL'] as const satisfies readonly (keyof Env)[];
+export const API_REQUIRED_VARS = ['DATABASE_URL', 'SMTP_URL'] as const satisfies readonly (keyof Env)[];
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';
 }
 
+/** Non-empty values only: `VAR=` counts as unset, as in most shells' intent. */
+export function presentEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
 /** Parses the environment; throws EnvError naming every bad variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(present);
+  const parsed = envSchema.safeParse(presentEnv(source));
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
   throw new EnvError(`invalid environment:\n  ${lines.join('\n  ')}`);
 }
 
 /** Variables a process cannot run without. */
-export function requireVars<K extends keyof Env>(env: Env, names: K[], why: string): Env & { [P in K]-?: NonNullable<Env[P]> } {
+export function requireVars<K extends keyof Env>(env: Env, names: readonly K[], why: string): Env & { [P in K]-?: NonNullable<Env[P]> } {
   const missing = names.filter((n) => env[n] === undefined);
   if (missing.length > 0) throw new EnvError(`${missing.join(', ')} must be set ${why}`);
   return env as Env & { [P in K]-?: NonNullable<Env[P]> };

@@ -276,7 +276,9 @@ export interface ListNotificationsQuery {
 /*
  * The cursor is the last row's (created_at, id). created_at is carried as text with the
  * database's full microsecond precision: a JS Date would round to milliseconds and make rows
- * created in the same millisecond repeat or vanish between pages.
+ * created in the same millisecond repeat or vanish between pages. For the same reason the
+ * cursor goes back to PostgreSQL as text (`::text::timestamptz`): a parameter typed
+ * timestamptz is serialised by postgres.js through a JS Date, which drops the microseconds.
  */
 const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{6})Z$/;
 
@@ -328,7 +330,7 @@ export async function listNotifications(
        ${query.bookingId !== undefined ? sql`AND booking_id = ${query.bookingId}` : sql``}
        ${query.kind !== undefined ? sql`AND kind = ${query.kind}` : sql``}
        ${statuses ? sql`AND status IN ${sql(statuses)}` : sql``}
-       ${after ? sql`AND (created_at, id) < (${after.createdKey}::timestamptz, ${after.id})` : sql``}
+       ${after ? sql`AND (created_at, id) < (${after.createdKey}::text::timestamptz, ${after.id})` : sql``}
      ORDER BY created_at DESC, id DESC
      LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);

@@ -1,0 +1,105 @@
+/**
+ * The HTTP API as a Hono app (no listening here: see server.ts). Order of the layers for
+ * /api/v1: secure headers → body limit (413) → authentication (401) → rate limit per token
+ * (429) → per route: institution and scope (404/403) → validation (400) → handler. Every
+ * error leaves through one handler in one shape.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from 'pino';
+import type postgres from 'postgres';
+import { adminRoutes } from '../admin/routes.js';
+import type { BookingClient } from '../client/booking-client.js';
+import type { MailTransport } from '../mail/transport.js';
+import { metricsHandler } from '../metrics/http.js';
+import type { ApiEnv } from './env.js';
+import { authenticate } from './middleware/auth/index.js';
+import { bodyLimit } from './middleware/body-limit/index.js';
+import { errorHandler, notFoundHandler } from './middleware/errors/index.js';
+import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { validationHook } from './routes/common.js';
+import { healthRoutes } from './routes/health.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { settingsRoutes } from './routes/settings.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface ApiDeps {
+  sql: postgres.Sql;
+  bookings: BookingClient;
+  temporal: { healthcheck: () => Promise<void> };
+  mail: MailTransport;
+  /** Sender of test and resent e-mails when the institution has no address of its own. */
+  mailFrom: string;
+  logger: Logger;
+  /** Per-token limit; `false` turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  readyTimeoutMs?: number;
+}
+
+/** One line per request: route pattern (not the URL, which carries ids), status, time, token id. */
+function accessLog(logger: Logger): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        tokenId: c.get('auth')?.tokenId,
+      },
+      'request',
+    );
+  };
+}
+
+export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const logger = deps.logger.child({ component: 'api' });
+  const delivery = { sql: deps.sql, mail: deps.mail, mailFrom: deps.mailFrom, logger };
+
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler);
+
+  app.use('*', accessLog(logger));
+  app.use('*', secureHeaders());
+  app.use(`${API_PREFIX}/*`, async (c, next) => {
+    await next();
+    // JSON only, never framed, never cached by shared caches: responses carry patient data.
+    c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+  app.use(`${API_PREFIX}/*`, bodyLimit());
+  app.use(`${API_PREFIX}/*`, authenticate(deps.sql));
+  if (deps.rateLimit !== false) app.use(`${API_PREFIX}/*`, rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
+
+  app.route(API_PREFIX, settingsRoutes({ ...delivery, bookings: deps.bookings }));
+  app.route(API_PREFIX, bookingRoutes({ sql: deps.sql, bookings: deps.bookings }));
+  app.route(API_PREFIX, notificationRoutes(delivery));
+  app.route('/', healthRoutes({ sql: deps.sql, temporal: deps.temporal, ...(deps.readyTimeoutMs !== undefined && { readyTimeoutMs: deps.readyTimeoutMs }) }));
+  app.route('/admin', adminRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`ebn_…`) made with `npm run cli -- token create`; scope admin or booking.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Exam booking notifications API',
+      version: '1.0.0',
+      description:
+        'E-mail notifications about exam bookings for a medical institution\'s staff. Errors are `{ "error": { "code", "message", "details"? } }`; unknown fields are rejected; bodies over 64 KiB answer 413.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Exam booking notifications API' }));
+  // Prometheus, like the worker's METRICS_PORT: counters by kind and status, no addresses or ids.
+  app.get('/metrics', metricsHandler());
+  return app;
+}

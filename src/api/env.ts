@@ -1,0 +1,16 @@
+import type { TokenScope } from './middleware/auth/tokens.js';
+
+/** Who is calling: set by the auth middleware for every /api/v1 request. */
+export interface AuthInfo {
+  tokenId: string;
+  institutionId: string;
+  scope: TokenScope;
+  label: string | null;
+}
+
+/** Hono environment of the API: the context variables every handler can read. */
+export type ApiEnv = {
+  Variables: {
+    auth: AuthInfo;
+  };
+};

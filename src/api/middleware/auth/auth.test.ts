@@ -1,0 +1,85 @@
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
+import { createInstitution } from '../../../db/institutions.js';
+import { createLogger } from '../../../logger.js';
+import type { ApiEnv } from '../../env.js';
+import { errorHandler } from '../errors/index.js';
+import {
+  authenticate,
+  authorize,
+  createApiToken,
+  findActiveToken,
+  generateToken,
+  hashToken,
+  revokeApiToken,
+  sameHash,
+  TOKEN_FORMAT,
+  TokenNotFoundError,
+} from './index.js';
+
+describe('tokens', () => {
+  it('are ebn_ + 43 base64url characters (32 random bytes), never twice the same', () => {
+    const tokens = new Set(Array.from({ length: 200 }, generateToken));
+    expect(tokens.size).toBe(200);
+    for (const t of tokens) expect(t).toMatch(TOKEN_FORMAT);
+  });
+
+  it('hash to hex sha256 and compare in constant time', () => {
+    const h = hashToken('ebn_x');
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(sameHash(h, hashToken('ebn_x'))).toBe(true);
+    expect(sameHash(h, hashToken('ebn_y'))).toBe(false);
+    expect(sameHash(h, h.slice(1))).toBe(false);
+  });
+});
+
+describe('token store and middleware', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await createInstitution(db.sql, { id: 'clinica-a', name: 'A' });
+    await createInstitution(db.sql, { id: 'clinica-b', name: 'B' });
+  });
+  afterAll(async () => db?.drop());
+
+  it('stores only the hash, finds live tokens, forgets revoked ones', async () => {
+    const { token, record } = await createApiToken(db.sql, { institutionId: 'clinica-a', scope: 'admin', label: 'Ana' });
+    expect(record).toMatchObject({ institutionId: 'clinica-a', scope: 'admin', label: 'Ana', revokedAt: null });
+    const [row] = await db.sql<{ token_hash: string }[]>`SELECT token_hash FROM api_tokens WHERE id = ${record.id}`;
+    expect(row!.token_hash).toBe(hashToken(token));
+    expect(await findActiveToken(db.sql, token)).toEqual(record);
+    expect(await findActiveToken(db.sql, `${token.slice(0, -1)}A`)).toBeNull();
+    expect(await findActiveToken(db.sql, 'not a token')).toBeNull();
+    const revoked = await revokeApiToken(db.sql, record.id);
+    expect(revoked.revokedAt).not.toBeNull();
+    expect((await revokeApiToken(db.sql, record.id)).revokedAt).toBe(revoked.revokedAt);
+    expect(await findActiveToken(db.sql, token)).toBeNull();
+    await expect(revokeApiToken(db.sql, 'tok_missing')).rejects.toBeInstanceOf(TokenNotFoundError);
+    await expect(createApiToken(db.sql, { institutionId: 'clinica-a', scope: 'root' as 'admin' })).rejects.toThrow(RangeError);
+  });
+
+  it('authenticate → 401, authorize → 404 for another institution, 403 for another scope', async () => {
+    const admin = await createApiToken(db.sql, { institutionId: 'clinica-a', scope: 'admin' });
+    const booking = await createApiToken(db.sql, { institutionId: 'clinica-a', scope: 'booking' });
+    const app = new Hono<ApiEnv>();
+    app.onError(errorHandler(createLogger({ level: 'silent' })));
+    app.use('*', authenticate(db.sql));
+    app.get('/i/:inst/admin', authorize('admin'), (c) => c.json(c.get('auth')));
+    const get = (path: string, token?: string) =>
+      app.request(path, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+    expect((await get('/i/clinica-a/admin')).status).toBe(401);
+    expect((await get('/i/clinica-a/admin', 'nope')).status).toBe(401);
+    const ok = await get('/i/clinica-a/admin', admin.token);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ tokenId: admin.record.id, institutionId: 'clinica-a', scope: 'admin', label: null });
+    // lower-case scheme and extra spaces are fine
+    expect((await app.request('/i/clinica-a/admin', { headers: { authorization: `bearer  ${admin.token}` } })).status).toBe(200);
+    const other = await get('/i/clinica-b/admin', admin.token);
+    const missing = await get('/i/nowhere/admin', admin.token);
+    expect(other.status).toBe(404);
+    expect(await other.text()).toBe(await missing.text());
+    expect((await get('/i/clinica-a/admin', booking.token)).status).toBe(403);
+  });
+});

@@ -1,0 +1,74 @@
+/** The delivery log (admin scope): filter, page, resend a failed e-mail. */
+import { createRoute } from '@hono/zod-openapi';
+import type { DeliveryDeps } from '../../activities/deliver-notification.js';
+import { listNotifications } from '../../db/notifications.js';
+import { resendNotification } from '../delivery.js';
+import { authorize } from '../middleware/auth/index.js';
+import {
+  ERROR_RESPONSES,
+  InstParams,
+  NotificationPageSchema,
+  NotificationParams,
+  NotificationSchema,
+  NotificationsQuery,
+  errorResponse,
+  json,
+} from '../schemas.js';
+import { notificationView } from '../views.js';
+import { router, SECURITY } from './common.js';
+
+const TAG = ['Delivery log'];
+
+const listLog = createRoute({
+  method: 'get',
+  path: '/institutions/{inst}/notifications',
+  tags: TAG,
+  summary: 'The delivery log',
+  description: 'Every e-mail, newest first, filtered by booking, kind and status, in pages: pass `nextCursor` as `cursor` for the next page.',
+  security: SECURITY,
+  middleware: [authorize('admin')] as const,
+  request: { params: InstParams, query: NotificationsQuery },
+  responses: { 200: json(NotificationPageSchema, 'One page of the log.'), ...ERROR_RESPONSES },
+});
+
+const resend = createRoute({
+  method: 'post',
+  path: '/institutions/{inst}/notifications/{notificationId}/resend',
+  tags: TAG,
+  summary: 'Send a failed e-mail again',
+  description:
+    'Only a `failed` notification; it is sent again at once with the same id and Message-ID and the recipients of the current settings, and the log counts one more attempt. Answers the updated entry (its `status` tells whether this attempt worked).',
+  security: SECURITY,
+  middleware: [authorize('admin')] as const,
+  request: { params: NotificationParams },
+  responses: {
+    200: json(NotificationSchema, 'The log entry after the attempt.'),
+    409: errorResponse('Not a failed notification (`not_failed`), or a test e-mail (`not_resendable`).'),
+    ...ERROR_RESPONSES,
+  },
+});
+
+export function notificationRoutes(deps: DeliveryDeps) {
+  const app = router();
+
+  app.openapi(listLog, async (c) => {
+    const { inst } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const page = await listNotifications(deps.sql, {
+      institutionId: inst,
+      bookingId: q.bookingId,
+      kind: q.kind,
+      status: q.status,
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+    return c.json({ items: page.items.map(notificationView), nextCursor: page.nextCursor }, 200);
+  });
+
+  app.openapi(resend, async (c) => {
+    const { inst, notificationId } = c.req.valid('param');
+    return c.json(notificationView(await resendNotification(deps, inst, notificationId)), 200);
+  });
+
+  return app;
+}

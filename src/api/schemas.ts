@@ -1,0 +1,316 @@
+/**
+ * The API's schemas. Request bodies are the domain schemas themselves (the very objects that
+ * validate them), named for the OpenAPI document; responses are described here.
+ *
+ * OpenAPI metadata is attached with zod's own `.meta()` (id → a named component, param,
+ * description, example), not `.openapi()`: zod 4 copies prototype methods onto a schema when it
+ * is created, so `.openapi()` exists only on schemas created after @hono/zod-openapi was loaded,
+ * which would make this module depend on import order.
+ */
+import { z } from 'zod';
+import {
+  bookingIdSchema,
+  bookingSchema,
+  cancelRequestSchema,
+  paymentRequestSchema,
+  rescheduleRequestSchema,
+} from '../domain/booking-schema.js';
+import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
+import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
+import { MAX_PAGE_SIZE } from '../db/notifications.js';
+
+// ---- examples (SPEC §2) -----------------------------------------------------------------
+
+export const EXAMPLE_BOOKING = {
+  bookingId: 'B-2026-000123',
+  patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
+  exam: {
+    name: 'RMN cerebral',
+    startsAt: '2026-12-01T09:30:00+02:00',
+    durationMinutes: 30,
+    location: 'Sala 2, etaj 1',
+    doctor: 'Dr. Ioana Ionescu',
+    department: 'Imagistică',
+  },
+  payment: { amount: '450.00', currency: 'RON', deadline: '2026-11-30T09:30:00+02:00', paid: false },
+  notes: 'Pacientul are implant dentar.',
+};
+
+export const EXAMPLE_SETTINGS = {
+  bookingRecipients: ['receptie@clinica.ro', 'planificare@clinica.ro'],
+  bcc: [
+    { email: 'arhiva@clinica.ro', enabled: true },
+    { email: 'audit@clinica.ro', enabled: false },
+  ],
+  cancellation: { recipients: ['anulari@clinica.ro'], noticeHours: 24 },
+  paymentReminder: { recipients: ['contabilitate@clinica.ro'], hoursBefore: 24 },
+  patientEmails: true,
+};
+
+// ---- errors -----------------------------------------------------------------------------
+
+export const FieldErrorSchema = z
+  .object({
+    field: z.string().meta({ description: 'Path of the field, e.g. `bookingRecipients[3]`; "" for the whole body.' }),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' });
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.array(FieldErrorSchema).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+// ---- path, query and header parameters --------------------------------------------------
+
+const instParam = z.string().meta({
+  param: { name: 'inst', in: 'path', description: "The institution's id; must be the token's institution." },
+  example: 'clinica-a',
+});
+
+export const InstParams = z.object({ inst: instParam });
+
+export const BookingParams = z.object({
+  inst: instParam,
+  bookingId: bookingIdSchema.meta({
+    param: { name: 'bookingId', in: 'path', description: "The booking system's id of the booking." },
+    example: 'B-2026-000123',
+  }),
+});
+
+/** Notification ids are `<inst>/<booking>/<event>/<audience>`: URL-encode the slashes (%2F). */
+export const NotificationParams = z.object({
+  inst: instParam,
+  notificationId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]{1,400}$/, 'is not a notification id')
+    .meta({
+      param: { name: 'notificationId', in: 'path', description: 'The notification id, URL-encoded (its slashes as %2F).' },
+      example: 'clinica-a/B-2026-000123/created/staff',
+    }),
+});
+
+export const IfMatchHeader = z.object({
+  'If-Match': z
+    .string()
+    .optional()
+    .meta({
+      param: { in: 'header', description: 'The ETag of the version being replaced, `"<version>"`, or `*`.' },
+      example: '"3"',
+    }),
+});
+
+export const IfNoneMatchHeader = z.object({
+  'If-None-Match': z
+    .string()
+    .optional()
+    .meta({ param: { in: 'header', description: 'An ETag seen before: answers 304 while it is still current.' }, example: '"3"' }),
+});
+
+export const NotificationsQuery = z
+  .strictObject({
+    bookingId: bookingIdSchema.optional().meta({ param: { name: 'bookingId', in: 'query' } }),
+    kind: z.enum(NOTIFICATION_KINDS).optional().meta({ param: { name: 'kind', in: 'query' } }),
+    status: z.enum(DELIVERY_STATUSES).optional().meta({ param: { name: 'status', in: 'query' } }),
+    cursor: z
+      .string()
+      .max(2000)
+      .optional()
+      .meta({ param: { name: 'cursor', in: 'query', description: 'The `nextCursor` of the previous page.' } }),
+    limit: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+      .optional()
+      .meta({ param: { name: 'limit', in: 'query', description: 'Page size, 1–200 (default 50).' } }),
+  });
+
+// ---- request bodies (the domain schemas) ------------------------------------------------
+
+export const SettingsInputSchema = notificationSettingsInputSchema.meta({ id: 'NotificationSettingsInput',
+  example: EXAMPLE_SETTINGS,
+});
+export const BookingSchema = bookingSchema.meta({ id: 'Booking', example: EXAMPLE_BOOKING });
+export const CancelRequestSchema = cancelRequestSchema.meta({ id: 'CancelRequest',
+  example: { reason: 'Pacientul este răcit', cancelledBy: 'recepție' },
+});
+export const PaymentRequestSchema = paymentRequestSchema.meta({ id: 'PaymentRequest',
+  example: { paidAt: '2026-11-20T10:00:00+02:00' },
+});
+export const RescheduleRequestSchema = rescheduleRequestSchema.meta({ id: 'RescheduleRequest',
+  example: { startsAt: '2026-12-03T11:00:00+02:00', paymentDeadline: '2026-12-02T11:00:00+02:00' },
+});
+
+export const TEST_LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder'] as const;
+export type TestList = (typeof TEST_LISTS)[number];
+export const TestEmailRequestSchema = z
+  .strictObject({ list: z.enum(TEST_LISTS) })
+  .meta({ id: 'TestEmailRequest', example: { list: 'bookingRecipients' } });
+
+// ---- responses --------------------------------------------------------------------------
+
+const instant = z.string().meta({ format: 'date-time' });
+
+export const SettingsSchema = z
+  .object({
+    bookingRecipients: z.array(z.string()),
+    bcc: z.array(z.object({ email: z.string(), enabled: z.boolean() })),
+    cancellation: z.object({ recipients: z.array(z.string()), noticeHours: z.number().int() }),
+    paymentReminder: z.object({ recipients: z.array(z.string()), hoursBefore: z.number().int() }),
+    patientEmails: z.boolean(),
+    version: z.number().int().meta({ description: '0 until the first save (the defaults).' }),
+    updatedAt: instant,
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'NotificationSettings' });
+
+export const SettingsSavedSchema = SettingsSchema.extend({
+  timingsChanged: z.boolean().meta({ description: 'Whether noticeHours or hoursBefore changed with this save.' }),
+  runningBookingsNotified: z.number().int().nullable().meta({
+    description:
+      'How many running bookings were told to move their due moments; 0 when the timings did not change; null when telling them failed (they re-read the settings before sending anyway).',
+  }),
+}).meta({ id: 'NotificationSettingsSaved' });
+
+export const SettingsChangeSchema = z
+  .object({
+    field: z.string().meta({ example: 'cancellation.noticeHours' }),
+    before: z.unknown(),
+    after: z.unknown(),
+    added: z.array(z.string()).optional(),
+    removed: z.array(z.string()).optional(),
+    switchedOn: z.array(z.string()).optional(),
+    switchedOff: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'SettingsChange' });
+
+export const SettingsHistorySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        version: z.number().int(),
+        updatedAt: instant,
+        updatedBy: z.string(),
+        changes: z.array(SettingsChangeSchema),
+        settings: SettingsSchema.omit({ version: true, updatedAt: true, updatedBy: true }),
+      }),
+    ),
+  })
+  .meta({ id: 'NotificationSettingsHistory' });
+
+export const NotificationSchema = z
+  .object({
+    id: z.string(),
+    bookingId: z.string().nullable(),
+    kind: z.enum(NOTIFICATION_KINDS),
+    status: z.enum(DELIVERY_STATUSES),
+    reason: z.string().nullable().meta({ description: 'Why it was skipped or failed.' }),
+    recipients: z.array(z.string()),
+    bcc: z.array(z.string()).meta({ description: 'Hidden recipients (envelope only, never in a header).' }),
+    subject: z.string().nullable(),
+    messageId: z.string().nullable(),
+    attempts: z.number().int(),
+    smtpResponse: z.string().nullable(),
+    lastError: z.string().nullable(),
+    dueAt: instant.nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+    sentAt: instant.nullable(),
+  })
+  .meta({ id: 'Notification' });
+
+export const NotificationPageSchema = z
+  .object({ items: z.array(NotificationSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'NotificationPage' });
+
+export const BookingStartedSchema = z
+  .object({
+    outcome: z.enum(['created', 'existing']),
+    bookingId: z.string(),
+    workflowId: z.string(),
+    booking: BookingSchema,
+  })
+  .meta({ id: 'BookingStarted' });
+
+export const BookingNotificationSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(NOTIFICATION_KINDS),
+    status: z.enum([...DELIVERY_STATUSES, 'dropped']),
+    dueAt: instant.nullable(),
+    settledAt: instant.nullable(),
+    sentAt: instant.nullable(),
+    attempts: z.number().int(),
+    reason: z.string().nullable(),
+    recipientCount: z.number().int().meta({ description: 'Visible and hidden recipients together.' }),
+  })
+  .meta({ id: 'BookingNotification' });
+
+export const BookingViewSchema = z
+  .object({
+    institutionId: z.string(),
+    bookingId: z.string(),
+    status: z.enum(['scheduled', 'cancelled', 'completed']),
+    booking: BookingSchema,
+    paid: z.boolean(),
+    paidAt: instant.optional(),
+    cancellation: z
+      .object({
+        cancelledAt: instant,
+        reason: z.string().optional(),
+        cancelledBy: z.string().optional(),
+        lastMinute: z.boolean(),
+        noticeDueAt: instant,
+      })
+      .optional(),
+    reschedules: z.number().int(),
+    timings: z.object({ noticeHours: z.number().int(), hoursBefore: z.number().int() }),
+    notifications: z.array(BookingNotificationSchema),
+  })
+  .meta({ id: 'BookingView' });
+
+export const CancelResultSchema = z
+  .object({
+    cancelledAt: instant,
+    noticeDueAt: instant.meta({ description: 'When the staff cancellation notice is (or was) sent.' }),
+    lastMinute: z.boolean(),
+  })
+  .meta({ id: 'CancelResult' });
+
+export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const ReadySchema = z
+  .object({ status: z.literal('ready'), checks: z.record(z.string(), z.literal('ok')) })
+  .meta({ id: 'Ready' });
+
+// ---- shared response declarations ------------------------------------------------------
+
+const errorContent = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+export const ERROR_RESPONSES = {
+  400: errorContent('Invalid input: `details` lists each bad field.'),
+  401: errorContent('No, unknown or revoked token.'),
+  403: errorContent('The token has the wrong scope for this endpoint.'),
+  404: errorContent("Not found (another institution's resources answer this too)."),
+  413: errorContent('The body is larger than 64 KiB.'),
+  415: errorContent('The body is not JSON.'),
+  429: errorContent('Too many requests for this token (see Retry-After).'),
+  503: errorContent('PostgreSQL or Temporal is unavailable.'),
+} as const;
+
+export const errorResponse = errorContent;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
+  required,
+  content: { 'application/json': { schema } },
+});

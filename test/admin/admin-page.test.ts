@@ -1,0 +1,461 @@
+/**
+ * The admin page in a real browser (Debian's Chromium through playwright-core) against the
+ * real API, engine and SMTP sink (test/api/support.ts): sign-in, editing the five settings,
+ * validation as typed, save and reload, the unsaved-changes guard, a save overtaken by another
+ * administrator, test e-mails, the delivery log with a booking's timeline and a resend, the
+ * language switch; and the screenshots under docs/screenshots/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { makeBooking, SETTINGS, STAFF } from '../support/fixtures.js';
+import { apiClient, createTenant, sleep, type ApiClient, type Tenant, type Testbed, startTestbed } from '../api/support.js';
+import { DESKTOP, launchChromium, newContext, PHONE, screenshot, watchErrors } from './browser.js';
+
+let bed: Testbed;
+let api: ApiClient;
+let t: Tenant;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let pageErrors: string[];
+
+const settingsPath = (inst: string) => `/api/v1/institutions/${inst}/notification-settings`;
+
+async function signIn(p: Page, tenant: Tenant, token = tenant.admin): Promise<void> {
+  await p.getByLabel('Identificatorul instituției').fill(tenant.id);
+  await p.getByLabel('Token de administrator').fill(token);
+  await p.getByRole('button', { name: 'Autentificare' }).click();
+}
+
+const section = (p: Page, name: RegExp) => p.getByRole('region', { name });
+const bookingSection = (p: Page) => section(p, /Destinatari programări/);
+const bccSection = (p: Page) => section(p, /Copie ascunsă \(BCC\)/);
+const cancellationSection = (p: Page) => section(p, /Destinatari anulări/);
+const paymentSection = (p: Page) => section(p, /Destinatari mementouri de plată/);
+
+/** The addresses a list shows as kept (not the ones marked for removal). */
+async function listed(p: Page, list: string): Promise<string[]> {
+  return p.locator(`#list-${list} > li:not(.is-removed) .addr`).allInnerTexts();
+}
+
+/** Waits until no API request of the page is in flight (the page answers the user only then). */
+async function settled(p: Page): Promise<void> {
+  await p.waitForLoadState('networkidle');
+}
+
+beforeAll(async () => {
+  const [testbed, chromium] = await Promise.all([startTestbed(), launchChromium()]);
+  bed = testbed;
+  browser = chromium;
+  api = apiClient(bed.api.url);
+  t = await createTenant(bed.engine.db.sql, 'clinica-pagina', SETTINGS);
+  context = await newContext(browser, DESKTOP);
+  page = await context.newPage();
+  pageErrors = watchErrors(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bed?.stop();
+});
+
+describe('the admin page', () => {
+  it('is served with a strict Content-Security-Policy and signs in with institution id and admin token', async () => {
+    const res = await fetch(`${bed.api.url}/admin`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+
+    await page.goto(`${bed.api.url}/admin`);
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('ro');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Notificări examinări › Setări notificări');
+
+    // An unknown token, then a booking system's token: refused, with the reason.
+    await signIn(page, t, `ebn_${'A'.repeat(43)}`);
+    await page.getByText('Tokenul nu este valid sau a fost revocat.').waitFor();
+    await signIn(page, t, t.booking);
+    await page.getByText('Acest token nu este de administrator').waitFor();
+    await signIn(page, t);
+    await bookingSection(page).waitFor();
+
+    // Sections in the seed's order.
+    const headings = await page.locator('#sections h2').allInnerTexts();
+    expect(headings.map((h) => h.replace(/^\d\.\s*/, ''))).toEqual([
+      'Destinatari programări',
+      'Copie ascunsă (BCC)',
+      'Destinatari anulări',
+      'Destinatari mementouri de plată',
+      'E-mailuri către pacienți',
+    ]);
+    expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, STAFF.planning]);
+    await expect.poll(() => bookingSection(page).getByText('Atenție: aceste e-mailuri conțin toate datele programării').isVisible()).toBe(true);
+
+    // The token is in this tab's sessionStorage only: not in the address, not in localStorage.
+    expect(page.url()).not.toContain(t.admin);
+    const storage = await page.evaluate('({ session: JSON.stringify(sessionStorage), local: localStorage.length })');
+    expect((storage as { session: string }).session).toContain(t.admin);
+    expect((storage as { local: number }).local).toBe(0);
+  });
+
+  it('adds, removes and switches addresses, refuses invalid and duplicate ones, saves, and shows the saved state after a reload', async () => {
+    const add = bookingSection(page).getByLabel('Adaugă o adresă');
+    const message = page.locator('#add-bookingRecipients-msg');
+
+    // Checked as typed, with the API's rule in Romanian, and not added.
+    await add.fill('Ana <ana@clinica.test>');
+    await expect.poll(() => message.innerText()).toBe('scrieți doar adresa, fără nume afișat și fără paranteze unghiulare');
+    expect(await add.getAttribute('aria-invalid')).toBe('true');
+    await add.press('Enter');
+    expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, STAFF.planning]);
+    await add.fill('ana@clinica');
+    await expect.poll(() => message.innerText()).toBe('domeniul trebuie să conțină un punct (de exemplu exemplu.ro)');
+
+    // A duplicate (letter case does not matter) is refused.
+    await add.fill('RECEPTIE@clinica.test');
+    await expect.poll(() => message.innerText()).toBe('Adresa este deja în această listă.');
+    await bookingSection(page).getByRole('button', { name: 'Adaugă' }).click();
+    expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, STAFF.planning]);
+
+    // A valid one is added, marked new; the section and the bar say "unsaved".
+    await add.fill('programari@clinica.test');
+    await expect.poll(() => message.innerText()).toBe('Adresă validă.');
+    await add.press('Enter');
+    expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, STAFF.planning, 'programari@clinica.test']);
+    expect(await add.inputValue()).toBe('');
+    await expect.poll(() => page.locator('#list-bookingRecipients .is-new .addr').innerText()).toBe('programari@clinica.test');
+    expect(await bookingSection(page).getByText('Nesalvat').isVisible()).toBe(true);
+    expect(await page.locator('#save-state').innerText()).toBe('Modificări nesalvate: Destinatari programări.');
+    expect(await page.title()).toMatch(/^\* /);
+
+    // Removed by keyboard: Enter on the remove button; focus moves to the next address's button.
+    await bookingSection(page).getByRole('button', { name: `Elimină ${STAFF.planning}` }).focus();
+    await page.keyboard.press('Enter');
+    expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, 'programari@clinica.test']);
+    expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Elimină programari@clinica.test');
+    // The removed one stays visible, marked, until the save; it can be put back.
+    expect(await page.locator('#list-bookingRecipients .is-removed .addr').innerText()).toBe(STAFF.planning);
+
+    // BCC: switch the disabled address on, add one.
+    const vechi = bccSection(page).getByRole('switch', { name: `Copie ascunsă către ${STAFF.bccOff}` });
+    expect(await vechi.isChecked()).toBe(false);
+    await vechi.check();
+    expect(await vechi.isChecked()).toBe(true);
+    await bccSection(page).getByLabel('Adaugă o adresă').fill('audit@clinica.test');
+    await bccSection(page).getByRole('button', { name: 'Adaugă' }).click();
+
+    // Cancellations: hours checked as typed.
+    const hours = cancellationSection(page).getByLabel('Cu câte ore înainte de examinare pleacă anunțul de anulare');
+    await hours.fill('0');
+    await expect.poll(() => page.locator('#hours-cancellation-err').innerText()).toBe('trebuie să fie cel puțin 1 oră');
+    await hours.fill('721');
+    await expect.poll(() => page.locator('#hours-cancellation-err').innerText()).toBe('trebuie să fie cel mult 720 de ore (30 de zile)');
+    await hours.fill('12');
+    expect(await page.locator('#hours-cancellation-err').isHidden()).toBe(true);
+
+    // Payment reminders: remove the only address.
+    await paymentSection(page).getByRole('button', { name: `Elimină ${STAFF.billing}` }).click();
+
+    // Patient e-mails off.
+    await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).uncheck();
+
+    expect(await page.locator('#save-state').innerText()).toBe(
+      'Modificări nesalvate: Destinatari programări, Copie ascunsă (BCC), Destinatari anulări, Destinatari mementouri de plată, E-mailuri către pacienți.',
+    );
+    await page.getByRole('button', { name: 'Salvare' }).click();
+    await page.getByText('Setările au fost salvate (versiunea 2).').waitFor();
+    expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
+
+    const stored = await api.get(settingsPath(t.id), { token: t.admin });
+    expect(stored.body).toMatchObject({
+      version: 2,
+      bookingRecipients: [STAFF.reception, 'programari@clinica.test'],
+      bcc: [
+        { email: STAFF.bccOn, enabled: true },
+        { email: STAFF.bccOff, enabled: true },
+        { email: 'audit@clinica.test', enabled: true },
+      ],
+      cancellation: { recipients: [STAFF.cancellations], noticeHours: 12 },
+      paymentReminder: { recipients: [], hoursBefore: 24 },
+      patientEmails: false,
+    });
+    expect(stored.body.updatedBy).toMatch(/^test admin/);
+
+    // A reload keeps the session (this tab) and shows the saved state, with nothing unsaved.
+    await page.reload();
+    await bookingSection(page).waitFor();
+    await expect.poll(() => listed(page, 'bookingRecipients')).toEqual([STAFF.reception, 'programari@clinica.test']);
+    expect(await listed(page, 'bcc')).toEqual([STAFF.bccOn, STAFF.bccOff, 'audit@clinica.test']);
+    expect(await bccSection(page).getByRole('switch', { name: `Copie ascunsă către ${STAFF.bccOff}` }).isChecked()).toBe(true);
+    expect(await listed(page, 'paymentReminder')).toEqual([]);
+    expect(await page.locator('#empty-paymentReminder').isVisible()).toBe(true);
+    expect(await cancellationSection(page).getByRole('spinbutton').inputValue()).toBe('12');
+    expect(await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).isChecked()).toBe(false);
+    expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
+    expect(await page.locator('.badge.dirty:visible').count()).toBe(0);
+    expect(await page.locator('#version-info').innerText()).toMatch(/^Versiunea 2, salvată de test admin/);
+  });
+
+  it('asks before leaving or reloading with unsaved changes', async () => {
+    await paymentSection(page).getByLabel('Adaugă o adresă').fill('facturi@clinica.test');
+    await paymentSection(page).getByRole('button', { name: 'Adaugă' }).click();
+
+    const dialogs: string[] = [];
+    const dismiss = (d: import('playwright-core').Dialog) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    };
+    page.on('dialog', dismiss);
+
+    // Following a link away: the browser asks; staying keeps everything.
+    await page.getByRole('link', { name: 'Jurnal de livrare' }).click({ noWaitAfter: true });
+    await expect.poll(() => dialogs).toEqual(['beforeunload']);
+    expect(new URL(page.url()).pathname).toBe('/admin');
+
+    // Reloading: asked too.
+    await page.evaluate('setTimeout(() => location.reload(), 0)');
+    await expect.poll(() => dialogs).toEqual(['beforeunload', 'beforeunload']);
+    expect(await listed(page, 'paymentReminder')).toEqual(['facturi@clinica.test']);
+    page.off('dialog', dismiss);
+
+    // Discarding the changes (confirmed) makes leaving free again.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Renunță la modificări' }).click();
+    expect(await listed(page, 'paymentReminder')).toEqual([]);
+    expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
+    const nothingAsked: string[] = [];
+    const record = (d: import('playwright-core').Dialog) => {
+      nothingAsked.push(d.type());
+      void d.accept();
+    };
+    page.on('dialog', record);
+    await page.reload();
+    await bookingSection(page).waitFor();
+    page.off('dialog', record);
+    expect(nothingAsked).toEqual([]);
+  });
+
+  it('reports a save overtaken by another administrator, keeps what was typed, and offers the newer version', async () => {
+    await paymentSection(page).getByLabel('Adaugă o adresă').fill('plati@clinica.test');
+    await paymentSection(page).getByRole('button', { name: 'Adaugă' }).click();
+    await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).check();
+
+    // Meanwhile another administrator saves through the API.
+    const current = await api.get(settingsPath(t.id), { token: t.admin });
+    const other = await api.put(settingsPath(t.id), {
+      token: t.admin,
+      headers: { 'if-match': current.headers.get('etag')! },
+      body: {
+        bookingRecipients: current.body.bookingRecipients,
+        bcc: current.body.bcc,
+        cancellation: { recipients: [STAFF.cancellations, 'sef-sectie@clinica.test'], noticeHours: 12 },
+        paymentReminder: current.body.paymentReminder,
+        patientEmails: false,
+      },
+    });
+    expect(other.status).toBe(200);
+    expect(other.body.version).toBe(3);
+
+    await page.getByRole('button', { name: 'Salvare' }).click();
+    const conflict = page.locator('#conflict');
+    await conflict.waitFor();
+    expect(await conflict.getAttribute('role')).toBe('alert');
+    const text = await conflict.innerText();
+    expect(text).toContain('Nu s-a salvat: alt administrator a salvat setările între timp.');
+    expect(text).toMatch(/Versiunea 3 a fost salvată de test admin \(tok_[^)]+\) la /);
+    expect(text).toContain('Secțiuni schimbate de celălalt administrator: Destinatari anulări.');
+
+    // Nothing of this administrator's input is lost, and nothing was saved.
+    expect(await listed(page, 'paymentReminder')).toEqual(['plati@clinica.test']);
+    expect(await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).isChecked()).toBe(true);
+    expect(await page.locator('#save-state').innerText()).toContain('Modificări nesalvate');
+    expect((await api.get(settingsPath(t.id), { token: t.admin })).body.version).toBe(3);
+
+    // Loading the newer version (confirmed) replaces the page's draft with it.
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Încarcă versiunea nouă' }).click();
+    await page.getByText('A fost încărcată versiunea 3.').waitFor();
+    expect(await conflict.isHidden()).toBe(true);
+    expect(await listed(page, 'cancellation')).toEqual([STAFF.cancellations, 'sef-sectie@clinica.test']);
+    expect(await listed(page, 'paymentReminder')).toEqual([]);
+    expect(await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).isChecked()).toBe(false);
+    expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
+
+    // And a save from there goes through.
+    await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).check();
+    await page.getByRole('button', { name: 'Salvare' }).click();
+    await page.getByText('Setările au fost salvate (versiunea 4).').waitFor();
+  });
+
+  it('sends a test e-mail to a saved list, and only to a saved one', async () => {
+    bed.engine.smtp.reset();
+    await cancellationSection(page).getByRole('button', { name: 'Trimite un e-mail de test' }).click();
+    await page.getByText('E-mailul de test a fost trimis către 2 adrese.').waitFor();
+    expect(bed.engine.smtp.byKind('test')).toHaveLength(1);
+    expect(bed.engine.smtp.byKind('test')[0]!.envelopeTo.sort()).toEqual([STAFF.cancellations, 'sef-sectie@clinica.test'].sort());
+
+    // An empty saved list: nothing goes, and the page says why.
+    await paymentSection(page).getByRole('button', { name: 'Trimite un e-mail de test' }).click();
+    await page.getByText('Nu s-a trimis nimic: lista salvată nu are adrese active.').waitFor();
+
+    // A list with unsaved changes cannot be tested until saved.
+    await bookingSection(page).getByRole('button', { name: `Elimină ${STAFF.reception}` }).click();
+    expect(await bookingSection(page).getByRole('button', { name: 'Trimite un e-mail de test' }).isDisabled()).toBe(true);
+    expect(await bookingSection(page).getByText('Salvați întâi modificările acestei liste.').isVisible()).toBe(true);
+    await bookingSection(page).getByRole('button', { name: `Readaugă ${STAFF.reception}` }).click();
+    expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, 'programari@clinica.test']);
+    expect(await bookingSection(page).getByRole('button', { name: 'Trimite un e-mail de test' }).isEnabled()).toBe(true);
+    expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
+  });
+
+  it('signs out, and when the token is revoked mid-edit asks to sign in again without losing what was typed', async () => {
+    const second = await createApiToken(bed.engine.db.sql, { institutionId: t.id, scope: 'admin', label: 'second admin' });
+
+    // Signing out forgets the token of this tab and shows the sign-in form.
+    await page.getByRole('button', { name: 'Ieșire' }).click();
+    await page.getByRole('heading', { name: 'Autentificare administrator' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("ebn.admin.token")')).toBeNull();
+    expect(await page.locator('#app').isHidden()).toBe(true);
+
+    await signIn(page, t, second.token);
+    await bookingSection(page).waitFor();
+    await paymentSection(page).getByLabel('Adaugă o adresă').fill('contabil@clinica.test');
+    await paymentSection(page).getByRole('button', { name: 'Adaugă' }).click();
+
+    await revokeApiToken(bed.engine.db.sql, second.record.id);
+    await page.getByRole('button', { name: 'Salvare' }).click();
+    await page.getByText('Tokenul nu mai este valid (revocat sau greșit).').waitFor();
+    expect(await listed(page, 'paymentReminder')).toEqual(['contabil@clinica.test']);
+
+    // Signed in again (same institution): the draft is still there and saves.
+    await page.getByLabel('Token de administrator').fill(t.admin);
+    await page.getByRole('button', { name: 'Autentificare' }).click();
+    await page.locator('#signin').waitFor({ state: 'hidden' });
+    expect(await listed(page, 'paymentReminder')).toEqual(['contabil@clinica.test']);
+    await page.getByRole('button', { name: 'Salvare' }).click();
+    await page.getByText('Setările au fost salvate (versiunea 5).').waitFor();
+    expect((await api.get(settingsPath(t.id), { token: t.admin })).body.paymentReminder.recipients).toEqual(['contabil@clinica.test']);
+  });
+
+  it('lists the delivery log with what a booking caused, its timeline, and resends a failed e-mail', async () => {
+    const bookings = `/api/v1/institutions/${t.id}/bookings`;
+    const ok = makeBooking(Date.now(), { id: 'B-PAGINA-1' });
+    expect((await api.post(bookings, { token: t.booking, body: ok })).status).toBe(201);
+    await bed.engine.smtp.waitFor((m) => m.some((x) => x.bookingId === 'B-PAGINA-1' && x.kind === 'booking-created-staff'));
+
+    // A permanent SMTP refusal: the booking's first e-mails fail.
+    bed.engine.smtp.respond = () => ({ code: 550, message: 'mailbox unavailable' });
+    const failing = makeBooking(Date.now(), { id: 'B-PAGINA-2' });
+    expect((await api.post(bookings, { token: t.booking, body: failing })).status).toBe(201);
+    const failedStaff = async () =>
+      (await api.get(`/api/v1/institutions/${t.id}/notifications?bookingId=B-PAGINA-2&kind=booking-created-staff`, { token: t.admin })).body
+        .items[0]?.status;
+    await expect.poll(failedStaff, { timeout: 30_000 }).toBe('failed');
+    bed.engine.smtp.respond = () => undefined;
+
+    await page.getByRole('link', { name: 'Jurnal de livrare' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notificări examinări › Jurnal de livrare' }).waitFor();
+    const entries = page.locator('#log-list > li');
+    await expect.poll(() => entries.count()).toBeGreaterThan(3);
+    // Newest first: the failing booking's e-mails come before the first booking's.
+    const bookingsInOrder = await page.locator('#log-list > li .fact:first-child dd').allInnerTexts();
+    expect(bookingsInOrder.indexOf('B-PAGINA-2')).toBeLessThan(bookingsInOrder.indexOf('B-PAGINA-1'));
+
+    // Filter by booking: its e-mails, and its timeline (sent, pending with the due time).
+    await page.getByLabel('Programare (ID)').fill('B-PAGINA-1');
+    await page.getByRole('button', { name: 'Filtrează' }).click();
+    await page.getByRole('heading', { name: 'Programarea B-PAGINA-1' }).waitFor();
+    await expect.poll(() => page.locator('#log-list > li .fact:first-child dd').allInnerTexts()).toEqual(
+      expect.arrayContaining(['B-PAGINA-1']),
+    );
+    expect(new Set(await page.locator('#log-list > li .fact:first-child dd').allInnerTexts())).toEqual(new Set(['B-PAGINA-1']));
+    const staffEntry = entries.filter({ has: page.getByRole('heading', { name: 'Programare nouă — personal' }) });
+    expect(await staffEntry.locator('.badge').innerText()).toBe('Trimis');
+    expect(await staffEntry.innerText()).toContain(`${STAFF.reception}, programari@clinica.test`);
+
+    const timeline = page.locator('#timeline > li');
+    await expect.poll(() => timeline.count()).toBeGreaterThan(1);
+    const lines = await timeline.allInnerTexts();
+    expect(lines.some((l) => l.includes('Programare nouă — personal') && l.includes('trimis la'))).toBe(true);
+    // The payment reminder (deadline in 48 h, hoursBefore 24): pending, due in a day.
+    expect(lines.some((l) => l.includes('Memento de plată — administrație') && /în așteptare, pleacă la/.test(l))).toBe(true);
+    expect(await page.locator('#booking-facts').innerText()).toContain('RMN cerebral');
+
+    // Filter by status and kind: the failed staff e-mail of the other booking, resent.
+    await page.getByRole('button', { name: 'Șterge filtrele' }).click();
+    await page.getByLabel('Stare').selectOption('failed');
+    await page.getByLabel('Tip').selectOption('booking-created-staff');
+    await page.getByRole('button', { name: 'Filtrează' }).click();
+    await expect.poll(() => entries.count()).toBe(1);
+    expect(await entries.first().innerText()).toContain('B-PAGINA-2');
+    expect(await entries.first().locator('.badge').innerText()).toBe('Eșuat');
+    expect(await entries.first().innerText()).toContain('550');
+    await entries.first().getByRole('button', { name: /^Retrimite e-mailul eșuat/ }).click();
+    await page.getByText('Retrimis: e-mailul a plecat.').waitFor();
+    expect(await entries.first().locator('.badge').innerText()).toBe('Trimis');
+    await bed.engine.smtp.waitFor((m) => m.some((x) => x.bookingId === 'B-PAGINA-2' && x.kind === 'booking-created-staff'));
+
+    // A booking id the API would refuse is refused as typed.
+    await page.getByLabel('Programare (ID)').fill('B 1/2');
+    await page.getByRole('button', { name: 'Filtrează' }).click();
+    await page.getByText('ID-ul poate conține litere, cifre și . _ : - (cel mult 128 de caractere).').waitFor();
+  });
+
+  it('switches the language to English and back, staying signed in', async () => {
+    await page.getByRole('link', { name: 'Setări notificări' }).click();
+    await bookingSection(page).waitFor();
+    await page.getByRole('link', { name: 'Switch the page to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Exam notifications › Notification settings' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(new URL(page.url()).search).toBe('');
+    await section(page, /Booking recipients/).waitFor();
+    expect(await page.getByRole('button', { name: 'Save' }).isVisible()).toBe(true);
+    await section(page, /Booking recipients/).getByLabel('Add an address').fill('ana@clinica');
+    await expect
+      .poll(() => page.locator('#add-bookingRecipients-msg').innerText())
+      .toBe('the domain must contain a dot (e.g. example.ro)');
+    await section(page, /Booking recipients/).getByLabel('Add an address').fill('');
+
+    // The choice is remembered on the next page, and can be undone.
+    await page.getByRole('link', { name: 'Delivery log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Exam notifications › Delivery log' }).waitFor();
+    await page.getByRole('link', { name: 'Afișează pagina în română' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notificări examinări › Jurnal de livrare' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('writes the screenshots of the settings page and the log view, desktop and phone', async () => {
+    for (const [size, label] of [
+      [DESKTOP, 'desktop'],
+      [PHONE, 'phone'],
+    ] as const) {
+      const ctx = await newContext(browser, size);
+      const p = await ctx.newPage();
+      const errors = watchErrors(p);
+      await p.goto(`${bed.api.url}/admin`);
+      await signIn(p, t);
+      await bookingSection(p).waitFor();
+      // One unsaved addition and a half-typed address, to show how the page marks them.
+      await bookingSection(p).getByLabel('Adaugă o adresă').fill('planificare@clinica.test');
+      await bookingSection(p).getByRole('button', { name: 'Adaugă' }).click();
+      await bccSection(p).getByLabel('Adaugă o adresă').fill('arhiva@clinica');
+      await settled(p);
+      await screenshot(p, `settings-${label}`);
+
+      p.on('dialog', (d) => void d.accept());
+      await p.getByRole('link', { name: 'Jurnal de livrare' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Notificări examinări › Jurnal de livrare' }).waitFor();
+      await p.getByLabel('Programare (ID)').fill('B-PAGINA-1');
+      await p.getByRole('button', { name: 'Filtrează' }).click();
+      await expect.poll(() => p.locator('#timeline > li').count()).toBeGreaterThan(1);
+      await settled(p);
+      await sleep(100);
+      await screenshot(p, `log-${label}`);
+      expect(errors).toEqual([]);
+      await ctx.close();
+    }
+  });
+});
