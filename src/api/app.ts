@@ -5,9 +5,9 @@
  * error leaves through one handler in one shape.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { docsRoutes } from './routes/docs.js';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import { adminRoutes } from '../admin/routes.js';
@@ -98,7 +98,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
         'E-mail notifications about exam bookings for a medical institution\'s staff. Errors are `{ "error": { "code", "message", "details"? } }`; unknown fields are rejected; bodies over 64 KiB answer 413.',
     },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Exam booking notifications API' }));
+  app.route('/docs', docsRoutes());
   // Prometheus, like the worker's METRICS_PORT: counters by kind and status, no addresses or ids.
   app.get('/metrics', metricsHandler());
   return app;

@@ -361,6 +361,15 @@ describe('OpenAPI document', () => {
     const res = await fetch(`${bed.api.url}/docs`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await res.text()).toContain('/openapi.json');
+    const page = await res.text();
+    // Everything the page needs comes from this origin (no CDN): it works offline.
+    const scripts = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/init.js']);
+    for (const asset of scripts) {
+      const a = await fetch(`${bed.api.url}${asset}`);
+      expect(a.status, asset).toBe(200);
+      expect((await a.arrayBuffer()).byteLength, asset).toBeGreaterThan(20);
+    }
+    expect(await (await fetch(`${bed.api.url}/docs/assets/init.js`)).text()).toContain("url: '/openapi.json'");
   });
 });
