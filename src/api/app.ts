@@ -8,6 +8,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { docsRoutes } from './routes/docs.js';
+import { recordDeliveryAttempt } from '../metrics/registry.js';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import { adminRoutes } from '../admin/routes.js';
@@ -61,7 +62,7 @@ function accessLog(logger: Logger): MiddlewareHandler<ApiEnv> {
 export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const logger = deps.logger.child({ component: 'api' });
-  const delivery = { sql: deps.sql, mail: deps.mail, mailFrom: deps.mailFrom, logger };
+  const delivery = { sql: deps.sql, mail: deps.mail, mailFrom: deps.mailFrom, logger, onAttempt: recordDeliveryAttempt };
 
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);

@@ -119,12 +119,16 @@ export async function sendTestEmail(deps: DeliveryDeps, institutionId: string, l
     messageId: String(message.messageId),
   });
   if (!claimed) throw new Error('a fresh test notification could not be claimed');
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   try {
     const info = await deps.mail.sendMail(message);
     await markSent(sql, id, String(info.response ?? ''));
+    deps.onAttempt?.('test', 'sent', seconds());
   } catch (err) {
     // No retries for a test: the admin sees the SMTP answer and can try again.
     await markAttemptFailed(sql, id, { error: describeSmtpFailure(err), permanent: true });
+    deps.onAttempt?.('test', 'failed', seconds());
   }
   const row = (await getNotification(sql, institutionId, id))!;
   deps.logger.info({ notificationId: id, list, status: row.publicStatus }, 'test e-mail');

@@ -1,0 +1,92 @@
+/**
+ * A worker in its own process, so its RSS and CPU are its own: `booking` is the real one
+ * (createBookingWorker, the real activities, a nodemailer pool to the benchmark's SMTP sink);
+ * `ceiling` runs bench/ceiling-workflow.ts with a no-op activity that reports each call to the
+ * parent. Configured by BENCH_WORKER (JSON); says `ready` with the values it uses, stops on
+ * `stop` or when the parent goes away.
+ */
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import v8 from 'node:v8';
+import { fileURLToPath } from 'node:url';
+import { connectDatabase } from '../src/db/connect.js';
+import { createLogger } from '../src/logger.js';
+import { createMailTransport } from '../src/mail/transport.js';
+import { createBookingWorker } from '../src/temporal/worker-factory.js';
+
+export interface WorkerConfig {
+  kind: 'booking' | 'ceiling';
+  temporalAddress: string;
+  taskQueue: string;
+  databaseUrl?: string;
+  smtpUrl?: string;
+  maxCachedWorkflows?: number;
+  activityConcurrency?: number;
+  smtpPool?: number;
+}
+
+export interface EffectiveKnobs {
+  maxCachedWorkflows: number;
+  maxConcurrentActivityTaskExecutions: number;
+  smtpMaxConnections: number | null;
+}
+
+const config = JSON.parse(process.env.BENCH_WORKER ?? '{}') as WorkerConfig;
+const send = (m: unknown) => process.send?.(m);
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // The SDK's own defaults, computed as it does, so the report can print them.
+  const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+  const knobs: EffectiveKnobs = {
+    maxCachedWorkflows: config.maxCachedWorkflows ?? Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10),
+    maxConcurrentActivityTaskExecutions: config.activityConcurrency ?? 100,
+    smtpMaxConnections: config.kind === 'booking' ? (config.smtpPool ?? 5) : null,
+  };
+  let worker: Worker;
+  let cleanup = async () => {};
+  if (config.kind === 'booking') {
+    const sql = connectDatabase(config.databaseUrl!, { max: 10 });
+    const mail = createMailTransport({ url: config.smtpUrl!, maxConnections: knobs.smtpMaxConnections! });
+    worker = await createBookingWorker({
+      connection,
+      taskQueue: config.taskQueue,
+      deps: { sql, mail, mailFrom: 'notificari@bench.test', logger: createLogger({ level: 'warn', name: 'bench-worker' }) },
+      maxCachedWorkflows: knobs.maxCachedWorkflows,
+      maxConcurrentActivityTaskExecutions: knobs.maxConcurrentActivityTaskExecutions,
+    });
+    cleanup = async () => {
+      mail.close();
+      await sql.end({ timeout: 5 });
+    };
+  } else {
+    worker = await Worker.create({
+      connection,
+      taskQueue: config.taskQueue,
+      workflowsPath: fileURLToPath(new URL('./ceiling-workflow.ts', import.meta.url)),
+      activities: {
+        async noop(id: string) {
+          send({ type: 'noop', id, at: Date.now() });
+        },
+      },
+      maxCachedWorkflows: knobs.maxCachedWorkflows,
+      maxConcurrentActivityTaskExecutions: knobs.maxConcurrentActivityTaskExecutions,
+    });
+  }
+  const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
+  process.on('message', (m) => m === 'stop' && stop());
+  process.on('disconnect', stop);
+  const running = worker.run();
+  send({ type: 'ready', knobs });
+  await running;
+  await cleanup();
+  await connection.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
