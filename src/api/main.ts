@@ -10,7 +10,7 @@ import { API_REQUIRED_VARS, EnvError, loadEnv, requireVars } from '../config/env
 import { connectDatabase } from '../db/connect.js';
 import { createLogger } from '../logger.js';
 import { createMailTransport } from '../mail/transport.js';
-import { clientConnectionOptions, loadTemporalConfig } from '../temporal/connection.js';
+import { clientConnectionOptions, loadTemporalConfig, temporalHealthcheck } from '../temporal/connection.js';
 import { startApiServer } from './server.js';
 
 async function main(): Promise<void> {
@@ -29,11 +29,7 @@ async function main(): Promise<void> {
     port: env.PORT,
     sql,
     bookings,
-    temporal: {
-      healthcheck: async () => {
-        await connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
-      },
-    },
+    temporal: { healthcheck: temporalHealthcheck(connection, client) },
     mail,
     mailFrom: env.MAIL_FROM,
     logger,

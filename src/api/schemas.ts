@@ -18,23 +18,11 @@ import {
 import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
 import { MAX_PAGE_SIZE } from '../db/notifications.js';
+import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
 
 // ---- examples (SPEC §2) -----------------------------------------------------------------
 
-export const EXAMPLE_BOOKING = {
-  bookingId: 'B-2026-000123',
-  patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
-  exam: {
-    name: 'RMN cerebral',
-    startsAt: '2026-12-01T09:30:00+02:00',
-    durationMinutes: 30,
-    location: 'Sala 2, etaj 1',
-    doctor: 'Dr. Ioana Ionescu',
-    department: 'Imagistică',
-  },
-  payment: { amount: '450.00', currency: 'RON', deadline: '2026-11-30T09:30:00+02:00', paid: false },
-  notes: 'Pacientul are implant dentar.',
-};
+export const EXAMPLE_BOOKING = SPEC_EXAMPLE_BOOKING;
 
 export const EXAMPLE_SETTINGS = {
   bookingRecipients: ['receptie@clinica.ro', 'planificare@clinica.ro'],

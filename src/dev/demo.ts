@@ -19,6 +19,7 @@ import { createApiToken } from '../api/middleware/auth/tokens.js';
 import type { Booking, NotificationSettingsInput } from '../domain/types.js';
 import { ensureInstitution } from './seed.js';
 import type { DevStack } from './stack.js';
+import { NOTIFICATION_KINDS } from '../domain/types.js';
 
 export const DEMO_INSTITUTION = { id: 'clinica-demo', name: 'Clinica Demo' };
 
@@ -33,17 +34,7 @@ const DEMO_SETTINGS: NotificationSettingsInput = {
   patientEmails: true,
 };
 
-export const ALL_KINDS = [
-  'booking-created-staff',
-  'booking-created-patient',
-  'booking-rescheduled-staff',
-  'booking-rescheduled-patient',
-  'booking-cancelled-staff',
-  'booking-cancelled-patient',
-  'payment-reminder-staff',
-  'payment-reminder-patient',
-  'test',
-] as const;
+export const ALL_KINDS = NOTIFICATION_KINDS;
 
 const SEC = 1000;
 const MIN = 60 * SEC;

@@ -20,6 +20,7 @@ import { startMetricsServer, type MetricsServer } from '../metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from '../metrics/registry.js';
 import {
   clientConnectionOptions,
+  temporalHealthcheck,
   loadTemporalConfig,
   nativeConnectionOptions,
   temporalConfigured,
@@ -168,11 +169,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       port: env.PORT,
       sql,
       bookings,
-      temporal: {
-        healthcheck: async () => {
-          await connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
-        },
-      },
+      temporal: { healthcheck: temporalHealthcheck(connection, client) },
       mail,
       mailFrom: env.MAIL_FROM,
       logger,

@@ -12,22 +12,10 @@ import {
 } from './booking-schema.js';
 import type { Booking } from './types.js';
 import { zodIssuesToDetails } from './validation-errors.js';
+import { SPEC_EXAMPLE_BOOKING } from './spec-example.js';
 
-/** The example booking of SPEC.md section 2, verbatim. */
-const specExample = () => ({
-  bookingId: 'B-2026-000123',
-  patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
-  exam: {
-    name: 'RMN cerebral',
-    startsAt: '2026-12-01T09:30:00+02:00',
-    durationMinutes: 30,
-    location: 'Sala 2, etaj 1',
-    doctor: 'Dr. Ioana Ionescu',
-    department: 'Imagistică',
-  },
-  payment: { amount: '450.00', currency: 'RON', deadline: '2026-11-30T09:30:00+02:00', paid: false },
-  notes: 'Pacientul are implant dentar.',
-});
+/** The example booking of SPEC.md section 2, verbatim (a fresh copy per test). */
+const specExample = () => structuredClone(SPEC_EXAMPLE_BOOKING) as Booking & { payment: { paid?: boolean } };
 
 /** The per-field errors the API would answer for `input`, or [] when valid. */
 function errorsOf(input: unknown) {

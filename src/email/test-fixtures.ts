@@ -1,5 +1,6 @@
 /** Shared test data for the e-mail tests: the SPEC's example booking and an institution. */
 import type { Booking, Institution } from '../domain/types.js';
+import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
 
 export const institution: Institution = {
   id: 'clinica-sanatatea',
@@ -11,20 +12,7 @@ export const institution: Institution = {
 };
 
 /** The example booking of SPEC.md §2, verbatim. */
-export const specBooking: Booking = {
-  bookingId: 'B-2026-000123',
-  patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
-  exam: {
-    name: 'RMN cerebral',
-    startsAt: '2026-12-01T09:30:00+02:00',
-    durationMinutes: 30,
-    location: 'Sala 2, etaj 1',
-    doctor: 'Dr. Ioana Ionescu',
-    department: 'Imagistică',
-  },
-  payment: { amount: '450.00', currency: 'RON', deadline: '2026-11-30T09:30:00+02:00', paid: false },
-  notes: 'Pacientul are implant dentar.',
-};
+export const specBooking: Booking = SPEC_EXAMPLE_BOOKING;
 
 export function clone<T>(v: T): T {
   return structuredClone(v);

@@ -10,7 +10,7 @@
  *
  * An API key without TLS settings turns TLS on (Temporal Cloud).
  */
-import type { ConnectionOptions } from '@temporalio/client';
+import type { Client, Connection, ConnectionOptions } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { EnvError, presentEnv } from '../config/env.js';
@@ -69,4 +69,11 @@ export function clientConnectionOptions(config: TemporalConfig): ConnectionOptio
 export function temporalConfigured(source: NodeJS.ProcessEnv = process.env): boolean {
   const env = presentEnv(source);
   return env.TEMPORAL_ADDRESS !== undefined || env.TEMPORAL_CONFIG_FILE !== undefined || env.TEMPORAL_PROFILE !== undefined;
+}
+
+/** A readiness probe for the API: the Temporal frontend answers within two seconds. */
+export function temporalHealthcheck(connection: Connection, client: Client): () => Promise<void> {
+  return async () => {
+    await connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
+  };
 }

@@ -1,0 +1,17 @@
+import type { Booking } from './types.js';
+
+/** The example booking of SPEC.md section 2, verbatim: the OpenAPI example and a test fixture. */
+export const SPEC_EXAMPLE_BOOKING: Booking = {
+  bookingId: 'B-2026-000123',
+  patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
+  exam: {
+    name: 'RMN cerebral',
+    startsAt: '2026-12-01T09:30:00+02:00',
+    durationMinutes: 30,
+    location: 'Sala 2, etaj 1',
+    doctor: 'Dr. Ioana Ionescu',
+    department: 'Imagistică',
+  },
+  payment: { amount: '450.00', currency: 'RON', deadline: '2026-11-30T09:30:00+02:00', paid: false },
+  notes: 'Pacientul are implant dentar.',
+};
