@@ -459,3 +459,18 @@ describe('the admin page', () => {
     }
   });
 });
+
+describe('the API documentation', () => {
+  it('renders every route of the OpenAPI document in the browser, offline', async () => {
+    const p = await context.newPage();
+    const errors = watchErrors(p);
+    await p.goto(`${bed.api.url}/docs`);
+    await p.locator('.opblock').first().waitFor();
+    const paths = await p.locator('.opblock-summary-path').allInnerTexts();
+    const doc = (await (await fetch(`${bed.api.url}/openapi.json`)).json()) as { paths: Record<string, object> };
+    const expected = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map(() => path));
+    expect(paths.map((x) => x.replace(/\u200b/g, '')).sort()).toEqual(expected.sort());
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+});
