@@ -3,7 +3,6 @@
  * (npm scripts, `node --import tsx …`), free ports, and polling HTTP endpoints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort } from '../../src/temporal/runtime.js';
 
@@ -142,10 +141,3 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined>, ti
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** Whether src/api registers a route with this exact path (e.g. '/admin', '/metrics'), for checks of later issues. */
-export function apiHasRoute(path: string): boolean {
-  const dir = `${ROOT}src/api`;
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
-  const quoted = new RegExp(`['"\`]${path.replace(/[/]/g, '\\/')}['"\`]`);
-  return files.some((f) => quoted.test(readFileSync(`${dir}/${f}`, 'utf8')));
-}
