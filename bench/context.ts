@@ -21,6 +21,10 @@ import { saveSettings } from '../src/db/settings.js';
 import type { NotificationSettingsInput } from '../src/domain/types.js';
 import { createLogger } from '../src/logger.js';
 import { createMailTransport, type MailTransport } from '../src/mail/transport.js';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { writeFileSync } from 'node:fs';
+import { bookingWorkflowsPath } from '../src/temporal/worker-factory.js';
+import { rssMiB } from './proc.js';
 import { BenchSmtpSink } from './smtp-sink.js';
 import { startBenchTemporal, type BenchTemporal } from './temporal.js';
 import type { EffectiveKnobs, WorkerConfig } from './worker-process.js';
@@ -33,12 +37,18 @@ export interface Knobs {
   maxCachedWorkflows?: number | undefined;
   activityConcurrency?: number | undefined;
   smtpPool?: number | undefined;
+  prebundle?: boolean | undefined;
+  eagerActivities?: boolean | undefined;
 }
 
 export interface ChildWorker {
   pid: number;
   knobs: EffectiveKnobs;
+  /** RSS right after the worker said it is ready, before any task. */
+  rssAtReadyMiB: number;
   process: ChildProcess;
+  /** process.memoryUsage() of the worker, in MiB. */
+  memory(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -96,7 +106,17 @@ function forkWorker(config: WorkerConfig, onMessage?: (m: any) => void): Promise
     child.on('message', (m: any) => {
       if (m?.type === 'ready') {
         clearTimeout(timer);
-        resolve({ pid: child.pid!, knobs: m.knobs as EffectiveKnobs, process: child, stop });
+        const memory = () =>
+          new Promise<Record<string, number>>((res) => {
+            const onMem = (r: any) => {
+              if (r?.type !== 'mem') return;
+              child.off('message', onMem);
+              res(Object.fromEntries(Object.entries(r.usage as Record<string, number>).map(([k, v]) => [k, Math.round(v / 1024 / 1024)])));
+            };
+            child.on('message', onMem);
+            child.send('mem');
+          });
+        resolve({ pid: child.pid!, knobs: m.knobs as EffectiveKnobs, rssAtReadyMiB: Math.round(rssMiB(child.pid!)), process: child, memory, stop });
       } else onMessage?.(m);
     });
   });
@@ -133,13 +153,20 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
   await migrate(sql);
   log(`database ${dbName} created and migrated`);
 
-  const temporal = await startBenchTemporal(path.join(tmp, 'temporal.sqlite'));
+  const temporal = await startBenchTemporal(path.join(tmp, 'temporal.sqlite'), { eagerActivities: knobs.eagerActivities === true });
   cleanups.push(() => temporal.stop());
   log(`Temporal dev server at ${temporal.address} (${temporal.version}), SQLite pragmas: ${temporal.args.filter((_, i, a) => a[i - 1] === '--sqlite-pragma').join(', ')}`);
 
   const sink = await BenchSmtpSink.start();
   cleanups.push(() => sink.stop());
 
+  let workflowBundlePath: string | undefined;
+  if (knobs.prebundle) {
+    const { code } = await bundleWorkflowCode({ workflowsPath: bookingWorkflowsPath() });
+    workflowBundlePath = path.join(tmp, 'booking-workflows.js');
+    writeFileSync(workflowBundlePath, code);
+    log('booking workflows bundled beforehand (--prebundle)');
+  }
   const noops = new Map<string, number>();
   log('starting the booking worker and the ceiling worker (child processes; bundling workflows)…');
   const [worker, ceiling] = await Promise.all([
@@ -152,6 +179,7 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
       ...(knobs.maxCachedWorkflows !== undefined && { maxCachedWorkflows: knobs.maxCachedWorkflows }),
       ...(knobs.activityConcurrency !== undefined && { activityConcurrency: knobs.activityConcurrency }),
       ...(knobs.smtpPool !== undefined && { smtpPool: knobs.smtpPool }),
+      ...(workflowBundlePath !== undefined && { workflowBundlePath }),
     }),
     forkWorker(
       {

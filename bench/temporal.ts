@@ -22,13 +22,16 @@ export interface BenchTemporal {
   stop(): Promise<void>;
 }
 
-export async function startBenchTemporal(dbFile: string): Promise<BenchTemporal> {
+export async function startBenchTemporal(dbFile: string, opts: { eagerActivities?: boolean } = {}): Promise<BenchTemporal> {
   const port = await freeLoopbackPort();
   const uiPort = await freeLoopbackPort();
   const args = [
     ...devServerArgs({ dbFile, logFile: '', port, uiPort }),
     '--headless',
     ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]),
+    // Off by default on the dev server: an activity scheduled by a workflow task may then be
+    // handed to the same worker in the task's answer, saving a poll round trip.
+    ...(opts.eagerActivities ? ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'] : []),
   ];
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

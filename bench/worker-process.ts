@@ -22,12 +22,15 @@ export interface WorkerConfig {
   maxCachedWorkflows?: number;
   activityConcurrency?: number;
   smtpPool?: number;
+  /** A workflow bundle made beforehand (--prebundle), instead of bundling at start. */
+  workflowBundlePath?: string;
 }
 
 export interface EffectiveKnobs {
   maxCachedWorkflows: number;
   maxConcurrentActivityTaskExecutions: number;
   smtpMaxConnections: number | null;
+  workflowCode: string;
 }
 
 const config = JSON.parse(process.env.BENCH_WORKER ?? '{}') as WorkerConfig;
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     maxCachedWorkflows: config.maxCachedWorkflows ?? Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10),
     maxConcurrentActivityTaskExecutions: config.activityConcurrency ?? 100,
     smtpMaxConnections: config.kind === 'booking' ? (config.smtpPool ?? 5) : null,
+    workflowCode: config.workflowBundlePath !== undefined ? 'bundled beforehand (--prebundle)' : 'bundled at worker start (as npm run worker does)',
   };
   let worker: Worker;
   let cleanup = async () => {};
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
       deps: { sql, mail, mailFrom: 'notificari@bench.test', logger: createLogger({ level: 'warn', name: 'bench-worker' }) },
       maxCachedWorkflows: knobs.maxCachedWorkflows,
       maxConcurrentActivityTaskExecutions: knobs.maxConcurrentActivityTaskExecutions,
+      ...(config.workflowBundlePath !== undefined && { workflowBundle: { codePath: config.workflowBundlePath } }),
     });
     cleanup = async () => {
       mail.close();
@@ -74,7 +79,11 @@ async function main(): Promise<void> {
     });
   }
   const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
-  process.on('message', (m) => m === 'stop' && stop());
+  process.on('message', (m) => {
+    if (m === 'stop') stop();
+    // Where the RSS is: V8 heap (workflow contexts, activities) or outside it (Rust core, buffers).
+    if (m === 'mem') send({ type: 'mem', usage: process.memoryUsage() });
+  });
   process.on('disconnect', stop);
   const running = worker.run();
   send({ type: 'ready', knobs });

@@ -12,7 +12,15 @@ export interface BookingWorkerOptions {
   deps: ActivityDeps;
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * Workflow code bundled beforehand (bundleWorkflowCode); without it the worker bundles
+   * src/workflows at start, which leaves the bundler's memory in the process.
+   */
+  workflowBundle?: { code: string } | { codePath: string };
 }
+
+/** The workflows module the booking worker bundles. */
+export const bookingWorkflowsPath = (): string => fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** The worker that runs booking workflows and their activities. */
 export async function createBookingWorker(options: BookingWorkerOptions): Promise<Worker> {
@@ -20,7 +28,9 @@ export async function createBookingWorker(options: BookingWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    ...(options.workflowBundle !== undefined
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: bookingWorkflowsPath() }),
     activities: createActivities(options.deps),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
