@@ -25,18 +25,14 @@ const ro = {
 
   signinTitle: 'Autentificare administrator',
   signinIntro:
-    'Introduceți identificatorul instituției și un token de administrator (creat cu „npm run cli -- token create --institution <id> --scope admin”). Tokenul rămâne doar în această filă a browserului: se șterge când închideți fila sau apăsați „Ieșire”.',
-  institutionLabel: 'Identificatorul instituției',
-  institutionHint: 'De exemplu clinica-a: litere mici, cifre și cratime.',
+    'Introduceți un token de administrator (creat cu „npm run cli -- token create --institution <id> --scope admin”); pagina află instituția din token. Tokenul rămâne doar în această filă a browserului: se șterge când închideți fila sau apăsați „Ieșire”.',
   tokenLabel: 'Token de administrator',
   tokenHint: 'Începe cu ebn_. Nu este afișat și nu apare în adresa paginii.',
   signinButton: 'Autentificare',
   signinChecking: 'Se verifică…',
-  signinErrInstitution: 'Identificatorul instituției are forma clinica-a: litere mici, cifre și cratime (2–63).',
   signinErrToken: 'Un token are forma ebn_ urmat de 43 de caractere.',
   signinErr401: 'Tokenul nu este valid sau a fost revocat.',
   signinErr403: 'Acest token nu este de administrator: folosiți un token cu scope admin.',
-  signinErr404: 'Instituția nu există sau tokenul aparține altei instituții.',
   sessionExpired:
     'Tokenul nu mai este valid (revocat sau greșit). Autentificați-vă din nou; modificările nesalvate rămân pe pagină.',
 
@@ -234,18 +230,14 @@ const en: Strings = {
 
   signinTitle: 'Administrator sign-in',
   signinIntro:
-    'Enter the institution id and an administrator token (made with "npm run cli -- token create --institution <id> --scope admin"). The token stays in this browser tab only: it is forgotten when you close the tab or press "Sign out".',
-  institutionLabel: 'Institution id',
-  institutionHint: 'For example clinica-a: lower-case letters, digits and hyphens.',
+    'Enter an administrator token (made with "npm run cli -- token create --institution <id> --scope admin"); the page learns the institution from it. The token stays in this browser tab only: it is forgotten when you close the tab or press "Sign out".',
   tokenLabel: 'Administrator token',
   tokenHint: 'Starts with ebn_. It is not shown and never appears in the page address.',
   signinButton: 'Sign in',
   signinChecking: 'Checking…',
-  signinErrInstitution: 'An institution id looks like clinica-a: lower-case letters, digits and hyphens (2–63).',
   signinErrToken: 'A token is ebn_ followed by 43 characters.',
   signinErr401: 'The token is not valid or has been revoked.',
   signinErr403: 'This is not an administrator token: use a token with scope admin.',
-  signinErr404: 'No such institution, or the token belongs to another institution.',
   sessionExpired: 'The token is no longer valid (revoked or wrong). Sign in again; unsaved changes stay on the page.',
 
   errNetwork: 'The server could not be reached. Nothing changed; check the connection and try again.',

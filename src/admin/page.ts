@@ -29,12 +29,6 @@ function signIn(s: Strings): Html {
     <p id="signin-notice" class="notice" role="alert" hidden></p>
     <form id="signin-form" method="post" action="${ADMIN_PREFIX}" novalidate>
       <div class="field">
-        <label for="signin-inst">${s.institutionLabel}</label>
-        <input id="signin-inst" name="institution" type="text" autocomplete="organization" autocapitalize="none" spellcheck="false" required aria-describedby="signin-inst-hint signin-inst-err" />
-        <p id="signin-inst-hint" class="hint">${s.institutionHint}</p>
-        <p id="signin-inst-err" class="field-error" hidden></p>
-      </div>
-      <div class="field">
         <label for="signin-token">${s.tokenLabel}</label>
         <input id="signin-token" name="token" type="password" autocomplete="off" autocapitalize="none" spellcheck="false" required aria-describedby="signin-token-hint signin-token-err" />
         <p id="signin-token-hint" class="hint">${s.tokenHint}</p>

@@ -25,6 +25,7 @@ import { validationHook } from './routes/common.js';
 import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { settingsRoutes } from './routes/settings.js';
+import { tokenRoutes } from './routes/token.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -82,6 +83,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route(API_PREFIX, settingsRoutes({ ...delivery, bookings: deps.bookings }));
   app.route(API_PREFIX, bookingRoutes({ sql: deps.sql, bookings: deps.bookings }));
   app.route(API_PREFIX, notificationRoutes(delivery));
+  app.route(API_PREFIX, tokenRoutes());
   app.route('/', healthRoutes({ sql: deps.sql, temporal: deps.temporal, ...(deps.readyTimeoutMs !== undefined && { readyTimeoutMs: deps.readyTimeoutMs }) }));
   app.route('/admin', adminRoutes());
 

@@ -19,6 +19,7 @@ import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
 import { MAX_PAGE_SIZE } from '../db/notifications.js';
 import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
+import { TOKEN_SCOPES } from './middleware/auth/tokens.js';
 
 // ---- examples (SPEC §2) -----------------------------------------------------------------
 
@@ -270,6 +271,15 @@ export const CancelResultSchema = z
     lastMinute: z.boolean(),
   })
   .meta({ id: 'CancelResult' });
+
+export const TokenInfoSchema = z
+  .object({
+    institutionId: z.string().meta({ example: 'clinica-a' }),
+    scope: z.enum(TOKEN_SCOPES),
+    label: z.string().nullable().meta({ description: 'The label given when the token was made.' }),
+    tokenId: z.string().meta({ description: 'The id to revoke it with (`token revoke <token-id>`).', example: 'tok_Xy3kP0aQ9bVw' }),
+  })
+  .meta({ id: 'TokenInfo' });
 
 export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 export const ReadySchema = z

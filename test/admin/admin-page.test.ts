@@ -22,8 +22,8 @@ let pageErrors: string[];
 
 const settingsPath = (inst: string) => `/api/v1/institutions/${inst}/notification-settings`;
 
-async function signIn(p: Page, tenant: Tenant, token = tenant.admin): Promise<void> {
-  await p.getByLabel('Identificatorul instituției').fill(tenant.id);
+/** Only the token: the page learns the institution from GET /api/v1/token. */
+async function signIn(p: Page, token = t.admin): Promise<void> {
   await p.getByLabel('Token de administrator').fill(token);
   await p.getByRole('button', { name: 'Autentificare' }).click();
 }
@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 describe('the admin page', () => {
-  it('is served with a strict Content-Security-Policy and signs in with institution id and admin token', async () => {
+  it('is served with a strict Content-Security-Policy and signs in with the admin token alone', async () => {
     const res = await fetch(`${bed.api.url}/admin`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -75,12 +75,16 @@ describe('the admin page', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Notificări examinări › Setări notificări');
 
     // An unknown token, then a booking system's token: refused, with the reason.
-    await signIn(page, t, `ebn_${'A'.repeat(43)}`);
+    await signIn(page, `ebn_${'A'.repeat(43)}`);
     await page.getByText('Tokenul nu este valid sau a fost revocat.').waitFor();
-    await signIn(page, t, t.booking);
+    await signIn(page, t.booking);
     await page.getByText('Acest token nu este de administrator').waitFor();
-    await signIn(page, t);
+    await signIn(page);
     await bookingSection(page).waitFor();
+    // The form asked for no institution: the token's is shown and kept with it.
+    expect(await page.locator('#signin-form input').count()).toBe(1);
+    expect(await page.locator('#whoami').innerText()).toBe(`Instituția: ${t.id}`);
+    expect(await page.evaluate('sessionStorage.getItem("ebn.admin.institution")')).toBe(t.id);
 
     // Sections in the seed's order.
     const headings = await page.locator('#sections h2').allInnerTexts();
@@ -320,7 +324,7 @@ describe('the admin page', () => {
     expect(await page.evaluate('sessionStorage.getItem("ebn.admin.token")')).toBeNull();
     expect(await page.locator('#app').isHidden()).toBe(true);
 
-    await signIn(page, t, second.token);
+    await signIn(page, second.token);
     await bookingSection(page).waitFor();
     await paymentSection(page).getByLabel('Adaugă o adresă').fill('contabil@clinica.test');
     await paymentSection(page).getByRole('button', { name: 'Adaugă' }).click();
@@ -436,7 +440,7 @@ describe('the admin page', () => {
       const p = await ctx.newPage();
       const errors = watchErrors(p);
       await p.goto(`${bed.api.url}/admin`);
-      await signIn(p, t);
+      await signIn(p);
       await bookingSection(p).waitFor();
       // One unsaved addition and a half-typed address, to show how the page marks them.
       await bookingSection(p).getByLabel('Adaugă o adresă').fill('planificare@clinica.test');

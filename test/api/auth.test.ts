@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApiToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken, hashToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
 import { EXAMPLE_BOOKING, EXAMPLE_SETTINGS } from '../../src/api/schemas.js';
 import { startApiServer } from '../../src/api/server.js';
 import { createLogger } from '../../src/logger.js';
@@ -113,6 +113,31 @@ describe('authentication', () => {
     expect((await api.get(path, { token: live.token })).status).toBe(200);
     await revokeApiToken(bed.engine.db.sql, live.record.id);
     expect((await api.get(path, { token: live.token })).status).toBe(401);
+  });
+
+  it('GET /api/v1/token names the calling token (any scope), never the token or its hash; 401 like every route', async () => {
+    const admin = await createApiToken(bed.engine.db.sql, { institutionId: a.id, scope: 'admin', label: 'Ana' });
+    const booking = await createApiToken(bed.engine.db.sql, { institutionId: b.id, scope: 'booking' });
+    for (const [made, scope, label] of [
+      [admin, 'admin', 'Ana'],
+      [booking, 'booking', null],
+    ] as const) {
+      const res = await api.get('/api/v1/token', { token: made.token });
+      expect(res.status, scope).toBe(200);
+      expect(res.body).toEqual({ institutionId: made.record.institutionId, scope, label, tokenId: made.record.id });
+      expect(res.text).not.toContain(made.token);
+      expect(res.text).not.toContain(made.token.slice(4));
+      expect(res.text).not.toContain(hashToken(made.token));
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+    await revokeApiToken(bed.engine.db.sql, admin.record.id);
+    const bad: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-token' }, { authorization: `Bearer ${admin.token}` }];
+    for (const headers of bad) {
+      const res = await api.call('GET', '/api/v1/token', { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      expect(res.body.error.code).toBe('unauthorized');
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
   });
 
   it('stores only hashes of tokens', async () => {
@@ -319,6 +344,7 @@ describe('OpenAPI document', () => {
         `POST ${inst}/bookings/{bookingId}/reschedule`,
         `GET ${inst}/notifications`,
         `POST ${inst}/notifications/{notificationId}/resend`,
+        'GET /api/v1/token',
         'GET /healthz',
         'GET /readyz',
       ].sort(),

@@ -100,7 +100,6 @@ export function announce(text) {
 
 const INST_KEY = 'ebn.admin.institution';
 const TOKEN_KEY = 'ebn.admin.token';
-const INSTITUTION_FORMAT = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const TOKEN_FORMAT = /^ebn_[A-Za-z0-9_-]{43}$/;
 
 /**
@@ -137,13 +136,24 @@ export function institution() {
  * @param {{ body?: unknown, headers?: Record<string, string> }} [options]
  * @returns {Promise<ApiResult>}
  */
-async function call(who, method, path, options = {}) {
+function call(who, method, path, options = {}) {
+  return request(who.token, method, `/api/v1/institutions/${encodeURIComponent(who.inst)}${path}`, options);
+}
+
+/**
+ * @param {string} token
+ * @param {string} method
+ * @param {string} url
+ * @param {{ body?: unknown, headers?: Record<string, string> }} [options]
+ * @returns {Promise<ApiResult>}
+ */
+async function request(token, method, url, options = {}) {
   /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json', Authorization: `Bearer ${who.token}`, ...options.headers };
+  const headers = { Accept: 'application/json', Authorization: `Bearer ${token}`, ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(`/api/v1/institutions/${encodeURIComponent(who.inst)}${path}`, {
+    res = await fetch(url, {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -214,12 +224,10 @@ export function showSignIn(notice) {
   const noticeEl = byId('signin-notice');
   noticeEl.hidden = !notice;
   noticeEl.textContent = notice || '';
-  const instField = input('signin-inst');
-  if (!instField.value) instField.value = current ? current.inst : sessionStorage.getItem(INST_KEY) || '';
   input('signin-token').value = '';
   if (section.hidden) {
     section.hidden = false;
-    (instField.value ? input('signin-token') : instField).focus();
+    input('signin-token').focus();
   }
 }
 
@@ -238,31 +246,37 @@ function fieldError(fieldId, message) {
 /** @param {SubmitEvent} event */
 async function submitSignIn(event) {
   event.preventDefault();
-  const inst = input('signin-inst').value.trim();
   const token = input('signin-token').value.trim();
   const error = byId('signin-error');
   error.hidden = true;
-  const instProblem = INSTITUTION_FORMAT.test(inst) ? '' : S.signinErrInstitution;
   const tokenProblem = TOKEN_FORMAT.test(token) ? '' : S.signinErrToken;
-  fieldError('signin-inst', instProblem);
   fieldError('signin-token', tokenProblem);
-  if (instProblem || tokenProblem) {
-    input(instProblem ? 'signin-inst' : 'signin-token').focus();
+  if (tokenProblem) {
+    input('signin-token').focus();
     return;
   }
   const button = /** @type {HTMLButtonElement} */ (byId('signin-submit'));
   button.disabled = true;
   button.textContent = S.signinChecking;
+  /** @param {string} message */
+  const refuse = (message) => {
+    button.disabled = false;
+    button.textContent = S.signinButton;
+    error.textContent = message;
+    error.hidden = false;
+    input('signin-token').focus();
+  };
+  const messages = /** @type {Record<number, string>} */ ({ 401: S.signinErr401, 403: S.signinErr403 });
+  // The token alone names its institution and scope; only an admin's goes further.
+  const whoami = await request(token, 'GET', '/api/v1/token');
+  if (!whoami.ok) return refuse(messages[whoami.status] || describeError(whoami));
+  const who = whoami.body || {};
+  const inst = typeof who.institutionId === 'string' ? who.institutionId : '';
+  if (who.scope !== 'admin' || !inst) return refuse(S.signinErr403);
   const res = await call({ inst, token }, 'GET', '/notification-settings');
   button.disabled = false;
   button.textContent = S.signinButton;
-  if (!res.ok) {
-    const messages = /** @type {Record<number, string>} */ ({ 401: S.signinErr401, 403: S.signinErr403, 404: S.signinErr404 });
-    error.textContent = messages[res.status] || describeError(res);
-    error.hidden = false;
-    input('signin-token').focus();
-    return;
-  }
+  if (!res.ok) return refuse(messages[res.status] || describeError(res));
   const resumed = entered && current !== null && current.inst === inst;
   current = { inst, token };
   try {
