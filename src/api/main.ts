@@ -4,14 +4,13 @@
  * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, …).
  * Starts even while Temporal is unreachable (/readyz says so); stops cleanly on SIGINT/SIGTERM.
  */
-import { Client, Connection } from '@temporalio/client';
-import { BookingClient } from '../client/booking-client.js';
+import { Connection } from '@temporalio/client';
 import { API_REQUIRED_VARS, EnvError, loadEnv, requireVars } from '../config/env.js';
 import { connectDatabase } from '../db/connect.js';
 import { createLogger } from '../logger.js';
 import { createMailTransport } from '../mail/transport.js';
-import { clientConnectionOptions, loadTemporalConfig, temporalHealthcheck } from '../temporal/connection.js';
-import { startApiServer } from './server.js';
+import { clientConnectionOptions, loadTemporalConfig } from '../temporal/connection.js';
+import { startApiOverTemporal } from './server.js';
 
 async function main(): Promise<void> {
   // Everything is validated before anything is opened: a bad variable stops here, by name.
@@ -22,14 +21,12 @@ async function main(): Promise<void> {
   const mail = createMailTransport({ url: env.SMTP_URL });
   // Lazy: connects on first use, so the API answers /healthz and /readyz during a Temporal outage.
   const connection = Connection.lazy(clientConnectionOptions(temporal));
-  const client = new Client({ connection, namespace: temporal.namespace });
-  const bookings = new BookingClient({ client, sql, taskQueue: env.TEMPORAL_TASK_QUEUE });
-
-  const server = await startApiServer({
+  const { api: server } = await startApiOverTemporal({
     port: env.PORT,
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
     sql,
-    bookings,
-    temporal: { healthcheck: temporalHealthcheck(connection, client) },
     mail,
     mailFrom: env.MAIL_FROM,
     logger,

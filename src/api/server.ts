@@ -1,6 +1,9 @@
 /** Serves the API app over HTTP with @hono/node-server. */
 import { serve } from '@hono/node-server';
+import { Client, type Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
+import { BookingClient } from '../client/booking-client.js';
+import { temporalHealthcheck } from '../temporal/connection.js';
 import { createApp, type ApiDeps } from './app.js';
 
 export interface ApiServer {
@@ -30,4 +33,27 @@ export async function startApiServer(options: ApiDeps & { port: number; hostname
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       }),
   };
+}
+
+/** What the API process needs besides a Temporal connection (the rest of ApiDeps has defaults). */
+export type ApiProcessOptions = Omit<ApiDeps, 'bookings' | 'temporal'> & {
+  port: number;
+  hostname?: string;
+  connection: Connection;
+  namespace: string;
+  taskQueue: string;
+};
+
+/**
+ * Starts the API over a Temporal connection: the booking client and the readiness probe
+ * both come from it. Shared by `npm run api` and the dev stack, which also uses the clients.
+ */
+export async function startApiOverTemporal(
+  options: ApiProcessOptions,
+): Promise<{ api: ApiServer; client: Client; bookings: BookingClient }> {
+  const { connection, namespace, taskQueue, ...rest } = options;
+  const client = new Client({ connection, namespace });
+  const bookings = new BookingClient({ client, sql: rest.sql, taskQueue });
+  const api = await startApiServer({ ...rest, bookings, temporal: { healthcheck: temporalHealthcheck(connection, client) } });
+  return { api, client, bookings };
 }

@@ -4,14 +4,14 @@
  * a local mail capture), then the migrations, the worker and the API. `stop()` takes it all
  * down in order: API, worker (running activities finish), connections, embedded parts.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
-import { startApiServer, type ApiServer } from '../api/server.js';
-import { BookingClient } from '../client/booking-client.js';
+import { startApiOverTemporal, type ApiServer } from '../api/server.js';
+import type { BookingClient } from '../client/booking-client.js';
 import type { Env } from '../config/env.js';
 import { connectDatabase } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
@@ -20,7 +20,6 @@ import { startMetricsServer, type MetricsServer } from '../metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from '../metrics/registry.js';
 import {
   clientConnectionOptions,
-  temporalHealthcheck,
   loadTemporalConfig,
   nativeConnectionOptions,
   temporalConfigured,
@@ -163,13 +162,12 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     // The API.
     const connection = await Connection.connect(clientConnectionOptions(temporal.config));
     stops.push(['client connection', () => connection.close()]);
-    const client = new Client({ connection, namespace: temporal.config.namespace });
-    const bookings = new BookingClient({ client, sql, taskQueue: env.TEMPORAL_TASK_QUEUE });
-    const api = await startApiServer({
+    const { api, client, bookings } = await startApiOverTemporal({
       port: env.PORT,
+      connection,
+      namespace: temporal.config.namespace,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
       sql,
-      bookings,
-      temporal: { healthcheck: temporalHealthcheck(connection, client) },
       mail,
       mailFrom: env.MAIL_FROM,
       logger,

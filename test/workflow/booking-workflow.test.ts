@@ -34,6 +34,18 @@ const entry = (state: BookingState, kind: string) => state.notifications.filter(
 const received = (bookingId: string) =>
   engine.smtp.messages.filter((m) => m.bookingId === bookingId).map((m) => m.kind).sort();
 
+/**
+ * A booking of a fresh institution, started and past its first deliveries: this test server
+ * can stop skipping time when a run is signalled while one of its activities is in flight.
+ */
+async function startSettled(inst: string, opts: Parameters<typeof makeBooking>[1]) {
+  await seedInstitution(engine.db.sql, inst);
+  const booking = makeBooking(await engine.env.currentTimeMs(), { id: nextId(), ...opts });
+  await engine.bookings.start(inst, booking);
+  await engine.smtp.waitFor((m) => m.filter((x) => x.bookingId === booking.bookingId).length === 2);
+  return { booking, handle: engine.env.client.workflow.getHandle(bookingWorkflowId(inst, booking.bookingId)) };
+}
+
 describe('a new booking', () => {
   it('mails the staff and the patient at once, reminds before the deadline, and ends at the exam', async () => {
     const now = await engine.env.currentTimeMs();
@@ -100,14 +112,7 @@ describe('a new booking', () => {
 describe('settings change', () => {
   it('moves a pending reminder when the institution saves new hours', async () => {
     const inst = 'clinica-moves';
-    await seedInstitution(engine.db.sql, inst);
-    const now = await engine.env.currentTimeMs();
-    const booking = makeBooking(now, { id: nextId(), startsInHours: 100, deadlineInHours: 80 });
-    await engine.bookings.start(inst, booking);
-    const handle = engine.env.client.workflow.getHandle(bookingWorkflowId(inst, booking.bookingId));
-    // Talk to the run only once its first deliveries are done: this test server can stop
-    // skipping time when a run is signalled while one of its activities is in flight.
-    await engine.smtp.waitFor((m) => m.filter((x) => x.bookingId === booking.bookingId).length === 2);
+    const { booking, handle } = await startSettled(inst, { startsInHours: 100, deadlineInHours: 80 });
     const saved = await saveSettings(engine.db.sql, {
       institutionId: inst,
       settings: { ...SETTINGS, paymentReminder: { recipients: [STAFF.billing], hoursBefore: 48 } },
@@ -124,13 +129,7 @@ describe('settings change', () => {
   });
 
   it('ignores an older settings version that arrives after a newer one', async () => {
-    const inst = 'clinica-versions';
-    await seedInstitution(engine.db.sql, inst);
-    const now = await engine.env.currentTimeMs();
-    const booking = makeBooking(now, { id: nextId(), startsInHours: 100, deadlineInHours: 80 });
-    await engine.bookings.start(inst, booking);
-    const handle = engine.env.client.workflow.getHandle(bookingWorkflowId(inst, booking.bookingId));
-    await engine.smtp.waitFor((m) => m.filter((x) => x.bookingId === booking.bookingId).length === 2);
+    const { handle } = await startSettled('clinica-versions', { startsInHours: 100, deadlineInHours: 80 });
     await handle.signal(settingsChangedSignal, { noticeHours: 24, hoursBefore: 30, version: 7 });
     await handle.signal(settingsChangedSignal, { noticeHours: 24, hoursBefore: 50, version: 6 });
     const state = (await handle.query('state')) as BookingState;
