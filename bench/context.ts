@@ -24,6 +24,9 @@ import { createMailTransport, type MailTransport } from '../src/mail/transport.j
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
 import { bookingWorkflowsPath } from '../src/temporal/worker-factory.js';
+import { createServiceClient } from '../src/temporal/client.js';
+import { failureConverterPath } from '../src/codec/data-converter.js';
+import { generateKeyEntry, parseKeyRing } from '../src/codec/key-ring.js';
 import { rssMiB } from './proc.js';
 import { BenchSmtpSink } from './smtp-sink.js';
 import { startBenchTemporal, type BenchTemporal } from './temporal.js';
@@ -160,9 +163,12 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
   const sink = await BenchSmtpSink.start();
   cleanups.push(() => sink.stop());
 
+  // Payloads are sealed as in production, so the numbers include the encryption's cost.
+  const payloadKeys = generateKeyEntry('bench');
+  const keyRing = parseKeyRing(payloadKeys);
   let workflowBundlePath: string | undefined;
   if (knobs.prebundle) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: bookingWorkflowsPath() });
+    const { code } = await bundleWorkflowCode({ workflowsPath: bookingWorkflowsPath(), failureConverterPath });
     workflowBundlePath = path.join(tmp, 'booking-workflows.js');
     writeFileSync(workflowBundlePath, code);
     log('booking workflows bundled beforehand (--prebundle)');
@@ -176,6 +182,7 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
       taskQueue: BOOKING_QUEUE,
       databaseUrl: dbUrl,
       smtpUrl: sink.url,
+      payloadKeys,
       ...(knobs.maxCachedWorkflows !== undefined && { maxCachedWorkflows: knobs.maxCachedWorkflows }),
       ...(knobs.activityConcurrency !== undefined && { activityConcurrency: knobs.activityConcurrency }),
       ...(knobs.smtpPool !== undefined && { smtpPool: knobs.smtpPool }),
@@ -186,6 +193,7 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
         kind: 'ceiling',
         temporalAddress: temporal.address,
         taskQueue: CEILING_QUEUE,
+        payloadKeys,
         ...(knobs.maxCachedWorkflows !== undefined && { maxCachedWorkflows: knobs.maxCachedWorkflows }),
         ...(knobs.activityConcurrency !== undefined && { activityConcurrency: knobs.activityConcurrency }),
       },
@@ -198,7 +206,7 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
 
   const connection = await Connection.connect({ address: temporal.address });
   cleanups.push(() => connection.close());
-  const client = new Client({ connection });
+  const client = createServiceClient({ connection, keyRing });
   const bookings = new BookingClient({ client, sql, taskQueue: BOOKING_QUEUE });
   // The API's own transport (test e-mails, resends); unused by the scenarios.
   const mail: MailTransport = createMailTransport({ url: sink.url });
@@ -211,6 +219,8 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
     temporal: { healthcheck: async () => void (await client.workflowService.getSystemInfo({})) },
     mail,
     mailFrom: 'notificari@bench.test',
+    keyRing,
+    namespace: 'default',
     logger: createLogger({ level: 'warn', name: 'bench-api' }),
     rateLimit: false,
   });

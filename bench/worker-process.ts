@@ -12,6 +12,8 @@ import { connectDatabase } from '../src/db/connect.js';
 import { createLogger } from '../src/logger.js';
 import { createMailTransport } from '../src/mail/transport.js';
 import { createBookingWorker } from '../src/temporal/worker-factory.js';
+import { payloadDataConverter } from '../src/codec/data-converter.js';
+import { parseKeyRing } from '../src/codec/key-ring.js';
 
 export interface WorkerConfig {
   kind: 'booking' | 'ceiling';
@@ -22,6 +24,8 @@ export interface WorkerConfig {
   maxCachedWorkflows?: number;
   activityConcurrency?: number;
   smtpPool?: number;
+  /** The payload key ring in its text form: both workers seal payloads as the service does. */
+  payloadKeys: string;
   /** A workflow bundle made beforehand (--prebundle), instead of bundling at start. */
   workflowBundlePath?: string;
 }
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
     smtpMaxConnections: config.kind === 'booking' ? (config.smtpPool ?? 5) : null,
     workflowCode: config.workflowBundlePath !== undefined ? 'bundled beforehand (--prebundle)' : 'bundled at worker start (as npm run worker does)',
   };
+  const keyRing = parseKeyRing(config.payloadKeys);
   let worker: Worker;
   let cleanup = async () => {};
   if (config.kind === 'booking') {
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
     worker = await createBookingWorker({
       connection,
       taskQueue: config.taskQueue,
+      keyRing,
       deps: { sql, mail, mailFrom: 'notificari@bench.test', logger: createLogger({ level: 'warn', name: 'bench-worker' }) },
       maxCachedWorkflows: knobs.maxCachedWorkflows,
       maxConcurrentActivityTaskExecutions: knobs.maxConcurrentActivityTaskExecutions,
@@ -74,6 +80,7 @@ async function main(): Promise<void> {
           send({ type: 'noop', id, at: Date.now() });
         },
       },
+      dataConverter: payloadDataConverter(keyRing),
       maxCachedWorkflows: knobs.maxCachedWorkflows,
       maxConcurrentActivityTaskExecutions: knobs.maxConcurrentActivityTaskExecutions,
     });

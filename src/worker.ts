@@ -1,6 +1,7 @@
 /**
  * `npm run worker`: runs booking workflows and their activities, configured only by the
- * environment (DATABASE_URL, SMTP_URL, MAIL_FROM, TEMPORAL_TASK_QUEUE, METRICS_PORT, LOG_LEVEL
+ * environment (DATABASE_URL, SMTP_URL, MAIL_FROM, TEMPORAL_TASK_QUEUE, METRICS_PORT, LOG_LEVEL,
+ * PAYLOAD_KEYS or PAYLOAD_KEYS_FILE
  * and Temporal's own variables: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
  * TEMPORAL_TLS*, …). Serves Prometheus metrics on METRICS_PORT (/metrics). Stops cleanly on
  * SIGINT/SIGTERM: no new tasks are polled, running activities finish first.
@@ -8,6 +9,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { EnvError, WORKER_REQUIRED_VARS, loadEnv, requireVars } from './config/env.js';
 import { connectDatabase } from './db/connect.js';
+import { loadKeyRing } from './codec/key-ring.js';
 import { createLogger } from './logger.js';
 import { createMailTransport } from './mail/transport.js';
 import { startMetricsServer } from './metrics/http.js';
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   // Everything is validated before anything is opened: a bad variable stops here, by name.
   const env = requireVars(loadEnv(), WORKER_REQUIRED_VARS, 'for the worker');
   const temporal = loadTemporalConfig(process.env, 'for the worker');
+  const keyRing = loadKeyRing(process.env, 'for the worker (it reads and writes encrypted booking data in Temporal)');
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
 
   const runtime = await installRuntime({ logger, sdkMetrics: env.METRICS_PORT !== 0 });
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
+    keyRing,
     deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt },
   });
   logger.info(

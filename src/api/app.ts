@@ -15,6 +15,9 @@ import { adminRoutes } from '../admin/routes.js';
 import type { BookingClient } from '../client/booking-client.js';
 import type { MailTransport } from '../mail/transport.js';
 import { metricsHandler } from '../metrics/http.js';
+import { EncryptionCodec } from '../codec/encryption-codec.js';
+import type { KeyRing } from '../codec/key-ring.js';
+import { CODEC_PATH, codecRoutes } from './routes/codec.js';
 import type { ApiEnv } from './env.js';
 import { authenticate } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
@@ -40,6 +43,13 @@ export interface ApiDeps {
   /** Per-token limit; `false` turns it off. */
   rateLimit?: RateLimitOptions | false;
   readyTimeoutMs?: number;
+  /** The payload key ring and the namespace it serves: the codec endpoint opens what this ring sealed. */
+  keyRing: KeyRing;
+  namespace: string;
+  /** Temporal UI origins allowed to call the codec endpoint from a browser. */
+  uiOrigins?: string[];
+  /** The dev stack only: loopback callers use the codec endpoint without a token. */
+  codecLoopbackWithoutToken?: boolean;
 }
 
 /** One line per request: route pattern (not the URL, which carries ids), status, time, token id. */
@@ -86,11 +96,21 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.route(API_PREFIX, tokenRoutes());
   app.route('/', healthRoutes({ sql: deps.sql, temporal: deps.temporal, ...(deps.readyTimeoutMs !== undefined && { readyTimeoutMs: deps.readyTimeoutMs }) }));
   app.route('/admin', adminRoutes());
+  app.route(
+    CODEC_PATH,
+    codecRoutes({
+      sql: deps.sql,
+      codec: new EncryptionCodec(deps.keyRing),
+      namespace: deps.namespace,
+      uiOrigins: deps.uiOrigins ?? [],
+      allowLoopback: deps.codecLoopbackWithoutToken ?? false,
+    }),
+  );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API token (`ebn_…`) made with `npm run cli -- token create`; scope admin or booking.',
+    description: 'An API token (`ebn_…`) made with `npm run cli -- token create`: scope admin or booking for /api/v1, operator for /codec.',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

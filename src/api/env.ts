@@ -3,7 +3,8 @@ import type { TokenScope } from './middleware/auth/tokens.js';
 /** Who is calling: set by the auth middleware for every /api/v1 request. */
 export interface AuthInfo {
   tokenId: string;
-  institutionId: string;
+  /** Null for an operator token (which no institution route accepts). */
+  institutionId: string | null;
   scope: TokenScope;
   label: string | null;
 }

@@ -1,12 +1,14 @@
 /**
  * `npm run api`: the HTTP API alone, configured only by the environment (DATABASE_URL,
- * SMTP_URL, MAIL_FROM, TEMPORAL_TASK_QUEUE, PORT, LOG_LEVEL and Temporal's own variables:
+ * SMTP_URL, MAIL_FROM, TEMPORAL_TASK_QUEUE, PORT, LOG_LEVEL, PAYLOAD_KEYS or PAYLOAD_KEYS_FILE,
+ * TEMPORAL_UI_ORIGINS and Temporal's own variables:
  * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, …).
  * Starts even while Temporal is unreachable (/readyz says so); stops cleanly on SIGINT/SIGTERM.
  */
 import { Connection } from '@temporalio/client';
-import { API_REQUIRED_VARS, EnvError, loadEnv, requireVars } from '../config/env.js';
+import { API_REQUIRED_VARS, EnvError, loadEnv, parseOrigins, requireVars } from '../config/env.js';
 import { connectDatabase } from '../db/connect.js';
+import { loadKeyRing } from '../codec/key-ring.js';
 import { createLogger } from '../logger.js';
 import { createMailTransport } from '../mail/transport.js';
 import { clientConnectionOptions, loadTemporalConfig } from '../temporal/connection.js';
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
   // Everything is validated before anything is opened: a bad variable stops here, by name.
   const env = requireVars(loadEnv(), API_REQUIRED_VARS, 'for the API');
   const temporal = loadTemporalConfig(process.env, 'for the API');
+  const keyRing = loadKeyRing(process.env, 'for the API (it encrypts booking data sent to Temporal)');
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'api' });
   const sql = connectDatabase(env.DATABASE_URL);
   const mail = createMailTransport({ url: env.SMTP_URL });
@@ -26,6 +29,8 @@ async function main(): Promise<void> {
     connection,
     namespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
+    keyRing,
+    uiOrigins: parseOrigins(env.TEMPORAL_UI_ORIGINS),
     sql,
     mail,
     mailFrom: env.MAIL_FROM,

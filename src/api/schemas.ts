@@ -274,7 +274,7 @@ export const CancelResultSchema = z
 
 export const TokenInfoSchema = z
   .object({
-    institutionId: z.string().meta({ example: 'clinica-a' }),
+    institutionId: z.string().nullable().meta({ example: 'clinica-a', description: 'null for an operator token (deployment-wide).' }),
     scope: z.enum(TOKEN_SCOPES),
     label: z.string().nullable().meta({ description: 'The label given when the token was made.' }),
     tokenId: z.string().meta({ description: 'The id to revoke it with (`token revoke <token-id>`).', example: 'tok_Xy3kP0aQ9bVw' }),

@@ -1,8 +1,9 @@
 /** Serves the API app over HTTP with @hono/node-server. */
 import { serve } from '@hono/node-server';
-import { Client, type Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import { BookingClient } from '../client/booking-client.js';
+import { createServiceClient } from '../temporal/client.js';
 import { temporalHealthcheck } from '../temporal/connection.js';
 import { createApp, type ApiDeps } from './app.js';
 
@@ -40,7 +41,6 @@ export type ApiProcessOptions = Omit<ApiDeps, 'bookings' | 'temporal'> & {
   port: number;
   hostname?: string;
   connection: Connection;
-  namespace: string;
   taskQueue: string;
 };
 
@@ -51,8 +51,8 @@ export type ApiProcessOptions = Omit<ApiDeps, 'bookings' | 'temporal'> & {
 export async function startApiOverTemporal(
   options: ApiProcessOptions,
 ): Promise<{ api: ApiServer; client: Client; bookings: BookingClient }> {
-  const { connection, namespace, taskQueue, ...rest } = options;
-  const client = new Client({ connection, namespace });
+  const { connection, taskQueue, ...rest } = options;
+  const client = createServiceClient({ connection, namespace: rest.namespace, keyRing: rest.keyRing });
   const bookings = new BookingClient({ client, sql: rest.sql, taskQueue });
   const api = await startApiServer({ ...rest, bookings, temporal: { healthcheck: temporalHealthcheck(connection, client) } });
   return { api, client, bookings };

@@ -43,6 +43,15 @@ const envSchema = z
     TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
     TEMPORAL_CONFIG_FILE: existingFile.optional(),
     TEMPORAL_PROFILE: z.string().min(1).optional(),
+    /** The payload key ring (`<id>:<base64 key>`, comma- or line-separated; the first encrypts): src/codec/key-ring.ts. */
+    PAYLOAD_KEYS: z.string().min(1).optional(),
+    /** A file holding the key ring instead (one `<id>:<base64 key>` a line). */
+    PAYLOAD_KEYS_FILE: existingFile.optional(),
+    /** Origins of Temporal UIs allowed to call the codec endpoint from a browser (comma-separated). */
+    TEMPORAL_UI_ORIGINS: z
+      .string()
+      .refine((v) => v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())), 'must be comma-separated origins like https://temporal-ui.example:8080')
+      .optional(),
     /** The worker's Prometheus endpoint (/metrics); 0 turns it off. The API serves /metrics on PORT. */
     METRICS_PORT: port.default(9464),
     /** Where `npm run dev` keeps its state (Temporal SQLite file, embedded PostgreSQL, captured mail). */
@@ -67,6 +76,11 @@ export const API_REQUIRED_VARS = ['DATABASE_URL', 'SMTP_URL'] as const satisfies
 
 export class EnvError extends Error {
   override readonly name = 'EnvError';
+}
+
+/** TEMPORAL_UI_ORIGINS as a list (empty when unset). */
+export function parseOrigins(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((o) => o.trim()).filter(Boolean);
 }
 
 /** Non-empty values only: `VAR=` counts as unset, as in most shells' intent. */

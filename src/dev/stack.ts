@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
+import { CODEC_PATH } from '../api/routes/codec.js';
 import { startApiOverTemporal, type ApiServer } from '../api/server.js';
 import type { BookingClient } from '../client/booking-client.js';
 import type { Env } from '../config/env.js';
@@ -28,6 +29,8 @@ import {
 import { installRuntime } from '../temporal/runtime.js';
 import { createBookingWorker } from '../temporal/worker-factory.js';
 import type { DevEnv } from './config.js';
+import { devKeyRing } from './payload-keys.js';
+import { parseOrigins } from '../config/env.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { startMailCapture, startMailPage, type MailCapture, type MailPage } from './mail-capture.js';
 import { ensureDevAccess, type DevAccess } from './seed.js';
@@ -58,6 +61,16 @@ export interface DevStack {
   metricsUrl: string | undefined;
   timings: Record<string, number>;
   stop(): Promise<void>;
+}
+
+/** The dev namespace keeps closed runs a week, like the shortest retentionDays an institution may choose. */
+export const DEV_NAMESPACE_RETENTION_DAYS = 7;
+
+/** The bundled UI's origin, by both names a browser may use for it. */
+function devUiOrigins(uiUrl: string | undefined): string[] {
+  if (!uiUrl) return [];
+  const { port } = new URL(uiUrl);
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
 }
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
@@ -95,6 +108,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         port: dev.DEV_TEMPORAL_PORT,
         uiPort: dev.DEV_TEMPORAL_UI_PORT,
         namespace: env.TEMPORAL_NAMESPACE,
+        // The bundled UI shows decrypted histories through the API's codec endpoint.
+        uiCodecEndpoint: `http://127.0.0.1:${env.PORT}${CODEC_PATH}`,
+        retentionDays: DEV_NAMESPACE_RETENTION_DAYS,
       });
       stops.push(['temporal dev server', () => server.stop()]);
       mark('temporalMs', t);
@@ -134,6 +150,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     mark('migrateMs', t);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     const access = await ensureDevAccess(sql, path.join(dataDir, 'dev-access.json'));
+    const { ring: keyRing, file: keyFile } = await devKeyRing(dataDir, source);
+    if (keyFile) say(`payload key ring: ${keyFile}`);
 
     const mail: MailTransport = createMailTransport({ url: mailPart_.url });
     stops.push(['mail transport', () => mail.close()]);
@@ -146,6 +164,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       connection: native,
       namespace: temporal.config.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      keyRing,
       deps: { sql, mail, mailFrom: env.MAIL_FROM, logger: logger.child({ component: 'worker' }), onAttempt: recordDeliveryAttempt },
     });
     const running = worker.run();
@@ -167,6 +186,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       connection,
       namespace: temporal.config.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      keyRing,
+      uiOrigins: env.TEMPORAL_UI_ORIGINS !== undefined ? parseOrigins(env.TEMPORAL_UI_ORIGINS) : devUiOrigins(temporal.server?.uiUrl),
+      codecLoopbackWithoutToken: true,
       sql,
       mail,
       mailFrom: env.MAIL_FROM,

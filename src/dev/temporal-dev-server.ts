@@ -4,6 +4,7 @@
  * web UI, and the booking search attributes registered at start.
  */
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -20,6 +21,10 @@ export interface TemporalDevServerOptions {
   uiPort: number;
   namespace?: string;
   startTimeoutMs?: number;
+  /** The codec endpoint the bundled UI decodes payloads through (the API's /codec). */
+  uiCodecEndpoint?: string;
+  /** How long the namespace keeps closed runs' histories (days). */
+  retentionDays?: number;
   /**
    * Where the server's pid is kept. A server left running by a dev process that was killed
    * (SIGKILL, a crash) is found through it and stopped before a new one starts on its file.
@@ -47,6 +52,7 @@ export function devServerArgs(o: TemporalDevServerOptions): string[] {
     '--log-level', 'warn',
   ];
   if (o.namespace && o.namespace !== 'default') args.push('--namespace', o.namespace);
+  if (o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
   for (const key of BOOKING_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${SA_TYPES[key.type]}`);
   return args;
 }
@@ -94,6 +100,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 
   try {
     await waitUntilReady(address, namespace, options.startTimeoutMs ?? 60_000, () => exited, () => tail.join(''));
+    if (options.retentionDays !== undefined) await setNamespaceRetention(address, namespace, options.retentionDays);
   } catch (err) {
     await stop();
     throw err;
@@ -131,6 +138,19 @@ async function waitUntilReady(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the Temporal dev server at ${address} was not ready after ${timeoutMs} ms: ${(lastError as Error)?.message}\n${output()}`);
+}
+
+/** Closed runs' histories (sealed patient data included) are deleted after this many days. */
+async function setNamespaceRetention(address: string, namespace: string, days: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) },
+    });
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Stops a dev server that an earlier, killed dev process left running on the same file. */

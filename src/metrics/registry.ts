@@ -28,6 +28,21 @@ export const smtpSendSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** Uses of the codec endpoint (operators reading decrypted histories), by operation and outcome. */
+export const codecRequestsTotal = new Counter({
+  name: 'ebn_codec_requests_total',
+  help: 'Requests to the codec endpoint, by operation (decode, encode) and outcome (ok, refused).',
+  labelNames: ['operation', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const codecPayloadsTotal = new Counter({
+  name: 'ebn_codec_payloads_total',
+  help: 'Payloads decoded or encoded by the codec endpoint, by operation.',
+  labelNames: ['operation'] as const,
+  registers: [metricsRegistry],
+});
+
 /** `DeliveryDeps.onAttempt`: one call per attempt that reached SMTP. */
 export function recordDeliveryAttempt(kind: string, status: 'sent' | 'failed' | 'retry', seconds: number): void {
   emailsTotal.inc({ kind, status });

@@ -2,6 +2,8 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { ActivityDeps } from '../activities/index.js';
 import { createActivities } from '../activities/index.js';
+import { payloadDataConverter } from '../codec/data-converter.js';
+import type { KeyRing } from '../codec/key-ring.js';
 
 export const DEFAULT_TASK_QUEUE = 'booking-notifications';
 
@@ -10,6 +12,8 @@ export interface BookingWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   deps: ActivityDeps;
+  /** Payloads are sealed with the ring's first key; every key of it opens them. */
+  keyRing: KeyRing;
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
   /**
@@ -32,6 +36,7 @@ export async function createBookingWorker(options: BookingWorkerOptions): Promis
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: bookingWorkflowsPath() }),
     activities: createActivities(options.deps),
+    dataConverter: payloadDataConverter(options.keyRing),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
       maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,

@@ -207,6 +207,8 @@ describe('rate limit and headers', () => {
       temporal: { healthcheck: async () => {} },
       mail: bed.engine.mail,
       mailFrom: 'notificari@clinica.test',
+      keyRing: bed.engine.keyRing,
+      namespace: 'default',
       logger: createLogger({ level: 'silent' }),
       rateLimit: { capacity: 3, refillPerSecond: 0.01 },
     });
@@ -276,6 +278,8 @@ describe('health', () => {
         temporal: { healthcheck },
         mail: bed.engine.mail,
         mailFrom: 'notificari@clinica.test',
+        keyRing: bed.engine.keyRing,
+        namespace: 'default',
         logger: createLogger({ level: 'silent' }),
         readyTimeoutMs: 2500,
       });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { BookingClient } from '../../src/client/booking-client.js';
 import { createMailTransport } from '../../src/mail/transport.js';
+import { testKeyRing } from '../support/keys.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { apiClient } from './support.js';
@@ -55,6 +56,8 @@ beforeAll(async () => {
     temporal: { healthcheck: async () => {} },
     mail,
     mailFrom: 'notificari@clinica.test',
+    keyRing: testKeyRing(),
+    namespace: 'default',
     logger: createLogger({ level: 'silent' }),
   });
 });

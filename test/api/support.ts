@@ -32,6 +32,8 @@ export async function startTestbed(opts: { rateLimit?: RateLimitOptions | false 
     },
     mail: engine.mail,
     mailFrom: 'notificari@clinica.test',
+    keyRing: engine.keyRing,
+    namespace: 'default',
     logger: createLogger({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' }),
     rateLimit: opts.rateLimit ?? false,
   });

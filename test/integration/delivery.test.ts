@@ -2,6 +2,7 @@
  * The engine against real parts in real time: `temporal server start-dev` (from
  * .tools/venv), the machine's PostgreSQL and a real SMTP server in this process.
  */
+import { formatKeyRing } from '../../src/codec/key-ring.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getNotification } from '../../src/db/notifications.js';
 import { notificationId } from '../../src/workflows/ids.js';
@@ -100,6 +101,7 @@ describe('a worker killed while a booking waits', () => {
       MAIL_FROM: 'notificari@clinica.test',
       TEMPORAL_ADDRESS: engine.env.address,
       TEMPORAL_TASK_QUEUE: engine.taskQueue,
+      PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
     };
     const first = await WorkerProcess.start(env);
     const dueInMs = 8_000;
@@ -125,7 +127,7 @@ describe('a worker killed while a booking waits', () => {
   });
 
   it('refuses to start with a bad variable and names it', async () => {
-    const { code, output } = await WorkerProcess.run({ DATABASE_URL: 'mysql://nope', SMTP_URL: engine.smtp.url, TEMPORAL_ADDRESS: engine.env.address });
+    const { code, output } = await WorkerProcess.run({ DATABASE_URL: 'mysql://nope', SMTP_URL: engine.smtp.url, TEMPORAL_ADDRESS: engine.env.address, PAYLOAD_KEYS: formatKeyRing(engine.keyRing) });
     expect(code).not.toBe(0);
     expect(output).toContain('DATABASE_URL');
   });

@@ -4,7 +4,10 @@
  * and a real SMTP server. Also the operators' view: search attributes and memo, redacted
  * logs, /metrics, graceful shutdown, and start-up refused with the bad variable's name.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { formatKeyRing } from '../../src/codec/key-ring.js';
+import { createServiceClient } from '../../src/temporal/client.js';
+import { testKeyRing } from '../support/keys.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +37,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
   let client: Client;
   let connection: Connection;
   const taskQueue = `ops-${Math.random().toString(36).slice(2, 8)}`;
+  const keyRing = testKeyRing();
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -52,7 +56,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
     // TEMPORAL_ADDRESS: both are Temporal's own environment configuration.
     const profile = path.join(dir, 'temporal.toml');
     await writeFile(profile, `[profile.ops]\naddress = "${temporal.address}"\nnamespace = "default"\n`);
-    const common = { DATABASE_URL: db.url, SMTP_URL: smtp.url, MAIL_FROM: 'notificari@clinica.test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info' };
+    const common = { DATABASE_URL: db.url, SMTP_URL: smtp.url, MAIL_FROM: 'notificari@clinica.test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info', PAYLOAD_KEYS: formatKeyRing(keyRing) };
     let t = Date.now();
     worker = node('worker', 'src/worker.ts', cleanEnv({ ...common, TEMPORAL_CONFIG_FILE: profile, TEMPORAL_PROFILE: 'ops', METRICS_PORT: String(metricsPort) }));
     api = node('api', 'src/api/main.ts', cleanEnv({ ...common, TEMPORAL_ADDRESS: temporal.address, PORT: String(apiPort) }));
@@ -64,7 +68,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
     await waitForHttp(`${apiUrl}/readyz`, (r) => r.status === 200, 60_000);
     timings.apiReadyMs = Date.now() - t;
     connection = await Connection.connect({ address: temporal.address });
-    client = new Client({ connection });
+    client = createServiceClient({ connection, keyRing });
   });
 
   afterAll(async () => {
@@ -165,7 +169,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
 
   it('a bad or missing variable stops start-up with its name in the message', async () => {
     const [port] = await freePorts(1);
-    const base = { DATABASE_URL: db.url, SMTP_URL: smtp.url, TEMPORAL_ADDRESS: temporal.address, METRICS_PORT: '0', PORT: String(port) };
+    const base = { DATABASE_URL: db.url, SMTP_URL: smtp.url, TEMPORAL_ADDRESS: temporal.address, METRICS_PORT: '0', PORT: String(port), PAYLOAD_KEYS: formatKeyRing(keyRing) };
     const cases: Array<[string, string, Record<string, string | undefined>, RegExp]> = [
       ['worker', 'src/worker.ts', { SMTP_URL: 'http://mail.example:25' }, /SMTP_URL: must be a URL starting with smtp:\/\/ or smtps:\/\//],
       ['worker', 'src/worker.ts', { DATABASE_URL: undefined }, /DATABASE_URL.* must be set/],
@@ -176,6 +180,11 @@ describe('npm run api and npm run worker, configured by the environment', () => 
       ['api', 'src/api/main.ts', { DATABASE_URL: 'mysql://db/ebn' }, /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//],
       ['api', 'src/api/main.ts', { PORT: '70000' }, /PORT/],
       ['api', 'src/api/main.ts', { MAIL_FROM: 'not an address' }, /MAIL_FROM/],
+      ['worker', 'src/worker.ts', { PAYLOAD_KEYS: undefined }, /PAYLOAD_KEYS \(or PAYLOAD_KEYS_FILE\) must be set for the worker/],
+      ['api', 'src/api/main.ts', { PAYLOAD_KEYS: undefined }, /PAYLOAD_KEYS \(or PAYLOAD_KEYS_FILE\) must be set for the API/],
+      ['api', 'src/api/main.ts', { PAYLOAD_KEYS: 'k1:c2hvcnQ=' }, /PAYLOAD_KEYS: key "k1": must be 32 bytes in base64/],
+      ['worker', 'src/worker.ts', { PAYLOAD_KEYS: undefined, PAYLOAD_KEYS_FILE: '/nonexistent/keys' }, /PAYLOAD_KEYS_FILE: names a file that does not exist/],
+      ['api', 'src/api/main.ts', { TEMPORAL_UI_ORIGINS: 'temporal-ui:8080' }, /TEMPORAL_UI_ORIGINS/],
     ];
     const results = await Promise.all(
       cases.map(async ([name, entry, change, expected]) => {

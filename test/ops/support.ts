@@ -12,6 +12,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVICE_VARS = [
   'PORT', 'DATABASE_URL', 'SMTP_URL', 'MAIL_FROM', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE',
   'TEMPORAL_API_KEY', 'TEMPORAL_TLS', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_PROFILE', 'METRICS_PORT', 'DATA_DIR', 'LOG_LEVEL',
+  'PAYLOAD_KEYS', 'PAYLOAD_KEYS_FILE', 'TEMPORAL_UI_ORIGINS',
 ];
 
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -8,6 +8,9 @@ import { BOOKING_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.
 import { createBookingWorker } from '../../src/temporal/worker-factory.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { SmtpSink } from './smtp-sink.js';
+import { testKeyRing } from './keys.js';
+import { payloadDataConverter } from '../../src/codec/data-converter.js';
+import type { KeyRing } from '../../src/codec/key-ring.js';
 
 let runtimeInstalled = false;
 /** Keep the SDK's own logs to warnings so test output stays readable. */
@@ -30,6 +33,8 @@ export interface Engine {
   worker: Worker | undefined;
   bookings: BookingClient;
   taskQueue: string;
+  /** The payload key ring of the engine's client and worker. */
+  keyRing: KeyRing;
   stop(): Promise<void>;
 }
 
@@ -40,15 +45,20 @@ export interface Engine {
  */
 export async function startEngine(
   kind: 'time-skipping' | 'dev-server',
-  options: { inProcessWorker?: boolean } = {},
+  options: { inProcessWorker?: boolean; keyRing?: KeyRing } = {},
 ): Promise<Engine> {
   quietRuntime();
+  const keyRing = options.keyRing ?? testKeyRing();
+  // The engine's client seals payloads like the service's own clients.
+  const client = { dataConverter: payloadDataConverter(keyRing) };
   const env =
     kind === 'time-skipping'
       ? await TestWorkflowEnvironment.createTimeSkipping({
           server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+          client,
         })
       : await TestWorkflowEnvironment.createLocal({
+          client,
           server: {
             executable: { type: 'existing-path', path: temporalCliPath() },
             searchAttributes: BOOKING_SEARCH_ATTRIBUTES,
@@ -63,6 +73,7 @@ export async function startEngine(
     ? await createBookingWorker({
         connection: env.nativeConnection,
         taskQueue,
+        keyRing,
         deps: { sql: db.sql, mail, mailFrom: 'notificari@clinica.test', logger: createLogger({ level: 'silent' }) },
       })
     : undefined;
@@ -81,6 +92,7 @@ export async function startEngine(
     worker,
     bookings,
     taskQueue,
+    keyRing,
     async stop() {
       if (worker) {
         worker.shutdown();

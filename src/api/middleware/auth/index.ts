@@ -11,22 +11,32 @@ import type { MiddlewareHandler } from 'hono';
 import type postgres from 'postgres';
 import { ApiError, notFound } from '../../errors.js';
 import type { ApiEnv } from '../../env.js';
-import { findActiveToken, type TokenScope } from './tokens.js';
+import { findActiveToken, type ApiToken, type TokenScope } from './tokens.js';
 
 export * from './tokens.js';
 
-const unauthorized = (): ApiError =>
+export const unauthorized = (): ApiError =>
   new ApiError(401, 'unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)', undefined, {
     'WWW-Authenticate': 'Bearer realm="exam-booking-notifications"',
   });
 
+/** The bearer token of an Authorization header, or undefined when there is none or it is malformed. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer +([^\s]+) *$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/** The live token of the request's Authorization header; 401 when there is none. */
+export async function requireToken(sql: postgres.Sql, header: string | undefined): Promise<ApiToken> {
+  const value = bearerToken(header);
+  const token = value === undefined ? null : await findActiveToken(sql, value);
+  if (!token) throw unauthorized();
+  return token;
+}
+
 export function authenticate(sql: postgres.Sql): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization');
-    const match = header ? /^Bearer +([^\s]+) *$/i.exec(header) : null;
-    if (!match) throw unauthorized();
-    const token = await findActiveToken(sql, match[1]!);
-    if (!token) throw unauthorized();
+    const token = await requireToken(sql, c.req.header('authorization'));
     c.set('auth', { tokenId: token.id, institutionId: token.institutionId, scope: token.scope, label: token.label });
     await next();
   };

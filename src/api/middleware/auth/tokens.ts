@@ -1,12 +1,15 @@
 /**
- * API tokens: `ebn_<43 base64url chars>` (32 random bytes), bound to one institution and one
- * scope. Only the sha256 of a token is stored, so a database leak reveals no usable token.
+ * API tokens: `ebn_<43 base64url chars>` (32 random bytes), each with one scope: `admin` and
+ * `booking` tokens are bound to one institution; `operator` tokens are deployment-wide and
+ * open only the codec endpoint (decrypted Temporal histories), never an institution's API. Only the sha256 of a token is stored, so a database leak reveals no usable token.
  * 32 random bytes make a plain (unsalted) hash enough: the token cannot be guessed.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type postgres from 'postgres';
 
-export const TOKEN_SCOPES = ['admin', 'booking'] as const;
+export const TOKEN_SCOPES = ['admin', 'booking', 'operator'] as const;
+/** Scopes whose tokens belong to one institution. */
+export const INSTITUTION_SCOPES = ['admin', 'booking'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const TOKEN_PREFIX = 'ebn_';
@@ -15,7 +18,8 @@ export const TOKEN_FORMAT = /^ebn_[A-Za-z0-9_-]{43}$/;
 
 export interface ApiToken {
   id: string;
-  institutionId: string;
+  /** Null for an operator token. */
+  institutionId: string | null;
   scope: TokenScope;
   label: string | null;
   createdAt: string;
@@ -47,7 +51,7 @@ export function sameHash(a: string, b: string): boolean {
 
 interface TokenDbRow {
   id: string;
-  institution_id: string;
+  institution_id: string | null;
   scope: TokenScope;
   token_hash: string;
   label: string | null;
@@ -72,16 +76,20 @@ function toToken(r: TokenDbRow): ApiToken {
  */
 export async function createApiToken(
   sql: postgres.Sql,
-  input: { institutionId: string; scope: TokenScope; label?: string | undefined },
+  input: { institutionId?: string | null | undefined; scope: TokenScope; label?: string | undefined },
 ): Promise<{ token: string; record: ApiToken }> {
   if (!(TOKEN_SCOPES as readonly string[]).includes(input.scope)) {
-    throw new RangeError(`scope "${String(input.scope)}" must be admin or booking`);
+    throw new RangeError(`scope "${String(input.scope)}" must be one of ${TOKEN_SCOPES.join(', ')}`);
+  }
+  const institutionId = input.institutionId ?? null;
+  if ((input.scope === 'operator') !== (institutionId === null)) {
+    throw new RangeError(input.scope === 'operator' ? 'an operator token belongs to no institution' : `a ${input.scope} token needs an institution`);
   }
   const token = generateToken();
   const id = `tok_${randomBytes(9).toString('base64url')}`;
   const rows = await sql<TokenDbRow[]>`
     INSERT INTO api_tokens (id, institution_id, scope, token_hash, label)
-    VALUES (${id}, ${input.institutionId}, ${input.scope}, ${hashToken(token)}, ${input.label ?? null})
+    VALUES (${id}, ${institutionId}, ${input.scope}, ${hashToken(token)}, ${input.label ?? null})
     RETURNING *`;
   return { token, record: toToken(rows[0]!) };
 }
