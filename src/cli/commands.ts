@@ -5,10 +5,12 @@
  *   institution create <id> --name <name> [--timezone <IANA zone>] [--locale ro|en]
  *                           [--sender-name <name>] [--sender-email <address>]
  *   token create --institution <id> --scope admin|booking [--label <text>]
+ *   token create --scope operator [--label <text>]
  *   token revoke <token-id>
+ *   key create [--id <key-id>]
  *
- * DATABASE_URL comes from the environment. A created token is printed once, as the last line
- * of the output (only its hash is stored). Exit codes: 0 done, 1 failed, 2 wrong usage.
+ * DATABASE_URL comes from the environment (`key create` needs none). A created token or key is
+ * printed once, as the last line of the output (only a token's hash is stored). Exit codes: 0 done, 1 failed, 2 wrong usage.
  */
 import { parseArgs } from 'node:util';
 import type postgres from 'postgres';
@@ -18,6 +20,7 @@ import { connectDatabase } from '../db/connect.js';
 import { createInstitution, getInstitution, InstitutionExistsError } from '../db/institutions.js';
 import { migrate } from '../db/migrate.js';
 import { emailAddressError } from '../domain/email-address.js';
+import { generateKeyEntry, KEY_ID_FORMAT } from '../codec/key-ring.js';
 
 export const USAGE = `usage: npm run cli -- <command>
 
@@ -28,8 +31,14 @@ export const USAGE = `usage: npm run cli -- <command>
       create an institution (id: lower-case letters, digits and hyphens)
   token create --institution <id> --scope admin|booking [--label <text>]
       create an API token; it is printed once, as the last line
+  token create --scope operator [--label <text>]
+      create an operator token (deployment-wide: decrypted Temporal histories
+      through the codec endpoint, no institution's API)
   token revoke <token-id>
       revoke a token (its id is printed when it is created)
+  key create [--id <key-id>]
+      print a new payload encryption key, <id>:<base64>, as the last line: put it
+      first in PAYLOAD_KEYS (or PAYLOAD_KEYS_FILE) to encrypt with it
 
 DATABASE_URL must name the PostgreSQL database.`;
 
@@ -97,16 +106,20 @@ async function tokenCreate(args: string[], out: Out): Promise<void> {
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const institutionId = str(values.institution);
-  if (!institutionId) throw new UsageError('token create needs --institution <id>');
   const scope = str(values.scope);
-  if (!scope || !(TOKEN_SCOPES as readonly string[]).includes(scope)) throw new UsageError('token create needs --scope admin|booking');
+  if (!scope || !(TOKEN_SCOPES as readonly string[]).includes(scope)) throw new UsageError('token create needs --scope admin|booking|operator');
+  if (scope === 'operator' && institutionId !== undefined) throw new UsageError('an operator token belongs to no institution: leave out --institution');
+  if (scope !== 'operator' && !institutionId) throw new UsageError('token create needs --institution <id>');
   const label = str(values.label);
   if (label !== undefined && /[\u0000-\u001f\u007f]/.test(label)) throw new UsageError('--label must be one line');
   const { token, record } = await withDatabase(async (sql) => {
-    if (!(await getInstitution(sql, institutionId))) throw new Error(`institution ${institutionId} does not exist (create it first)`);
-    return createApiToken(sql, { institutionId, scope: scope as TokenScope, label });
+    if (institutionId !== undefined && !(await getInstitution(sql, institutionId))) {
+      throw new Error(`institution ${institutionId} does not exist (create it first)`);
+    }
+    return createApiToken(sql, { institutionId: institutionId ?? null, scope: scope as TokenScope, label });
   });
-  out(`token ${record.id} created for institution ${record.institutionId}, scope ${record.scope}${record.label ? `, label "${record.label}"` : ''}`);
+  const owner = record.institutionId === null ? 'for operators (every institution\'s Temporal histories)' : `for institution ${record.institutionId}`;
+  out(`token ${record.id} created ${owner}, scope ${record.scope}${record.label ? `, label "${record.label}"` : ''}`);
   out('it is shown only this once (only its hash is stored); revoke it with: npm run cli -- token revoke ' + record.id);
   out(token);
 }
@@ -117,6 +130,17 @@ async function tokenRevoke(args: string[], out: Out): Promise<void> {
   if (!id || rest.length > 0) throw new UsageError('token revoke needs exactly one <token-id>');
   const record = await withDatabase((sql) => revokeApiToken(sql, id));
   out(`token ${record.id} revoked (${record.revokedAt})`);
+}
+
+function keyCreate(args: string[], out: Out): void {
+  const { values, positionals } = parse(args, { id: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const id = str(values.id);
+  if (id !== undefined && !KEY_ID_FORMAT.test(id)) throw new UsageError('--id: 1–64 letters, digits, dots, dashes or underscores');
+  const entry = generateKeyEntry(id);
+  out(`a new AES-256 payload key; keep it secret, and keep every key an open history may need:`);
+  out(`  put it first in PAYLOAD_KEYS (comma-separated) or PAYLOAD_KEYS_FILE (one a line) to encrypt with it`);
+  out(entry);
 }
 
 async function runMigrate(args: string[], out: Out): Promise<void> {
@@ -137,6 +161,7 @@ export async function run(argv: string[], out: Out = console.log, err: Out = con
     else if (command === 'institution' && sub === 'create') await institutionCreate(rest, out);
     else if (command === 'token' && sub === 'create') await tokenCreate(rest, out);
     else if (command === 'token' && sub === 'revoke') await tokenRevoke(rest, out);
+    else if (command === 'key' && sub === 'create') keyCreate(rest, out);
     else throw new UsageError(`unknown command: ${[command, sub].filter(Boolean).join(' ')}`);
     return 0;
   } catch (e) {

@@ -11,6 +11,7 @@ import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { BookingClient } from '../../src/client/booking-client.js';
 import { createMailTransport } from '../../src/mail/transport.js';
 import { testKeyRing } from '../support/keys.js';
+import { parseKeyRing } from '../../src/codec/key-ring.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { apiClient } from './support.js';
@@ -73,7 +74,7 @@ describe('cli', () => {
     const env = { DATABASE_URL: db.url };
     const migrated = await cli(['migrate'], env);
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect(migrated.stdout).toMatch(/applied: 001_init\.sql/);
+    expect(migrated.stdout).toMatch(/applied: 001_init\.sql.*003_operator_tokens_and_codec_audit\.sql/);
     expect((await cli(['migrate'], env)).stdout).toMatch(/nothing to apply/);
 
     const inst = await cli(
@@ -111,6 +112,24 @@ describe('cli', () => {
     expect(revoked.stdout).toContain(`token ${tokenId} revoked`);
     const refused = await client.get(path, { token });
     expect(refused.status).toBe(401);
+
+    // An operator token: no institution, and no institution's API.
+    const op = await cli(['token', 'create', '--scope', 'operator', '--label', 'on-call'], env);
+    expect(op.code, op.stderr).toBe(0);
+    expect(op.stdout).toContain('for operators');
+    expect((await client.get('/api/v1/token', { token: lastLine(op.stdout) })).body).toMatchObject({ scope: 'operator', institutionId: null, label: 'on-call' });
+    expect((await client.get(path, { token: lastLine(op.stdout) })).status).toBe(404);
+  });
+
+  it('prints new payload keys that a key ring takes', async () => {
+    const made = await cli(['key', 'create'], { DATABASE_URL: undefined });
+    expect(made.code, made.stderr).toBe(0);
+    const entry = lastLine(made.stdout);
+    expect(entry).toMatch(/^k\d{8}-[0-9a-f]{6}:[A-Za-z0-9+/]{43}=$/);
+    const named = lastLine((await cli(['key', 'create', '--id', 'prod-2027'], {})).stdout);
+    expect(named).toMatch(/^prod-2027:/);
+    expect(parseKeyRing(`${named}\n${entry}`).current.id).toBe('prod-2027');
+    expect(named.split(':')[1]).not.toBe(entry.split(':')[1]);
   });
 
   it('explains wrong usage (exit 2) and failures (exit 1)', async () => {
@@ -124,7 +143,10 @@ describe('cli', () => {
       [['institution', 'create', 'zona', '--name', 'X', '--timezone', 'Mars/Olympus'], env, 1, /Mars\/Olympus/],
       [['institution', 'create', 'limba', '--name', 'X', '--locale', 'fr'], env, 2, /--locale must be ro or en/],
       [['institution', 'create', 'expeditor', '--name', 'X', '--sender-email', 'Ana <a@b.ro>'], env, 2, /--sender-email/],
-      [['token', 'create', '--institution', 'clinica-cli', '--scope', 'root'], env, 2, /--scope admin\|booking/],
+      [['token', 'create', '--institution', 'clinica-cli', '--scope', 'root'], env, 2, /--scope admin\|booking\|operator/],
+      [['token', 'create', '--institution', 'clinica-cli', '--scope', 'operator'], env, 2, /leave out --institution/],
+      [['token', 'create', '--scope', 'admin'], env, 2, /--institution <id>/],
+      [['key', 'create', '--id', 'no spaces'], env, 2, /--id/],
       [['token', 'create', '--institution', 'nu-exista', '--scope', 'admin'], env, 1, /nu-exista does not exist/],
       [['token', 'create', '--institution', 'clinica-cli', '--scope', 'admin', '--bogus'], env, 2, /bogus/],
       [['token', 'revoke', 'tok_nope'], env, 1, /tok_nope does not exist/],
