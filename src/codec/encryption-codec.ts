@@ -11,9 +11,12 @@
  * through unchanged, so older bookings keep running.
  */
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { KeyRing } from './key-ring.js';
+
+// A CommonJS module: under plain Node ESM only its default export is there.
+const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -62,7 +65,7 @@ export class EncryptionCodec implements PayloadCodec {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(utf8.encode(id));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = PayloadMessage.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: {
@@ -90,7 +93,7 @@ export class EncryptionCodec implements PayloadCodec {
       decipher.setAAD(utf8.encode(entry.id));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      const decoded = temporal.api.common.v1.Payload.decode(plain);
+      const decoded = PayloadMessage.decode(plain);
       return { metadata: decoded.metadata ?? {}, data: decoded.data ?? new Uint8Array() };
     } catch {
       throw failed();

@@ -5,7 +5,9 @@
  * it) and, started again on the same folder, still send that booking's pending reminder.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { Connection } from '@temporalio/client';
+import { payloadToJson } from '../../src/codec/payload-json.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +61,7 @@ describe('npm run dev', () => {
 
   let bookingId: string;
   let stoppedAt: number;
+  let keyRingAtFirstStart: string;
 
   it('starts from nothing: prints the URLs and a first administrator token, answers /readyz, serves the captured mail', async () => {
     const proc = await start('firstStart');
@@ -129,6 +132,40 @@ describe('npm run dev', () => {
     expect(metrics).toMatch(/^ebn_emails_total\{kind="booking-created-staff",status="sent"\} 1$/m);
   });
 
+  it('seals bookings with a dev key kept in the data folder; the bundled UI decodes them through the API', async () => {
+    const keyFile = path.join(dir, 'data', 'payload-keys');
+    keyRingAtFirstStart = await readFile(keyFile, 'utf8');
+    expect(keyRingAtFirstStart).toMatch(/^dev-1:/m);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    // The UI is told where the codec endpoint is, and the namespace keeps closed runs a week.
+    const ui = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(ui.Codec?.Endpoint).toBe(`http://127.0.0.1:${ports.api}/codec`);
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      const ns = await connection.workflowService.describeNamespace({ namespace: 'default' });
+      expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(7 * 86_400);
+      const history = await connection.workflowService.getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution: { workflowId: `booking/default/${bookingId}` },
+      });
+      const input = history.history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+      expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('binary/encrypted');
+      expect(Buffer.from(input.data!).toString('utf8')).not.toContain('Ana Popescu');
+      // A browser on this machine (the UI at its origin) decodes without a token, in the dev stack only.
+      const res = await fetch(`http://127.0.0.1:${ports.api}/codec/decode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: `http://localhost:${ports.ui}`, 'X-Namespace': 'default' },
+        body: JSON.stringify({ payloads: [payloadToJson(input as never)] }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe(`http://localhost:${ports.ui}`);
+      const body = (await res.json()) as { payloads: { data: string }[] };
+      expect(Buffer.from(body.payloads[0]!.data, 'base64').toString('utf8')).toContain('Ana Popescu');
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('stops cleanly on Ctrl-C, with nothing left running', async () => {
     const t = Date.now();
     const exit = await dev!.signalGroup('SIGINT');
@@ -149,6 +186,8 @@ describe('npm run dev', () => {
   it('started again, resumes the pending booking: its payment reminder is sent', async () => {
     const proc = await start('restart');
     expect(proc.text).toContain('made at first start');
+    // The same key ring: the bookings written before the restart still open.
+    expect(await readFile(path.join(dir, 'data', 'payload-keys'), 'utf8')).toBe(keyRingAtFirstStart);
     const reminders = await poll(
       'the payment reminders after the restart',
       async () => {
