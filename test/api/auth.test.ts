@@ -5,13 +5,14 @@
  * limit, secure headers, /healthz and /readyz (also with PostgreSQL and Temporal unreachable),
  * and /openapi.json and /docs.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApiToken, hashToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
 import { EXAMPLE_BOOKING, EXAMPLE_SETTINGS } from '../../src/api/schemas.js';
 import { startApiServer } from '../../src/api/server.js';
+import { createServiceClient } from '../../src/temporal/client.js';
 import { createLogger } from '../../src/logger.js';
 import { SETTINGS, makeBooking } from '../support/fixtures.js';
 import {
@@ -262,7 +263,7 @@ describe('health', () => {
     // Real clients pointed at ports where nothing listens.
     const deadSql = postgres('postgres://postgres@127.0.0.1:1/none', { max: 1, connect_timeout: 2, onnotice: () => {} });
     const deadConnection = Connection.lazy({ address: '127.0.0.1:1' });
-    const deadClient = new Client({ connection: deadConnection });
+    const deadClient = createServiceClient({ connection: deadConnection, keyRing: bed.engine.keyRing });
     const liveTemporal = async () => {
       await bed.engine.env.client.workflowService.getSystemInfo({});
     };

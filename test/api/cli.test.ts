@@ -5,12 +5,13 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { BookingClient } from '../../src/client/booking-client.js';
 import { createMailTransport } from '../../src/mail/transport.js';
 import { testKeyRing } from '../support/keys.js';
+import { createServiceClient } from '../../src/temporal/client.js';
 import { parseKeyRing } from '../../src/codec/key-ring.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -43,6 +44,7 @@ const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 let db: TestDatabase;
 let api: ApiServer;
 let connection: Connection;
+const keyRing = testKeyRing();
 const mail = createMailTransport({ url: 'smtp://127.0.0.1:1' });
 
 beforeAll(async () => {
@@ -53,11 +55,11 @@ beforeAll(async () => {
     port: 0,
     hostname: '127.0.0.1',
     sql: db.sql,
-    bookings: new BookingClient({ client: new Client({ connection }), sql: db.sql }),
+    bookings: new BookingClient({ client: createServiceClient({ connection, keyRing }), sql: db.sql }),
     temporal: { healthcheck: async () => {} },
     mail,
     mailFrom: 'notificari@clinica.test',
-    keyRing: testKeyRing(),
+    keyRing,
     namespace: 'default',
     logger: createLogger({ level: 'silent' }),
   });
