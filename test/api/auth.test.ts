@@ -352,6 +352,8 @@ describe('OpenAPI document', () => {
         'GET /api/v1/token',
         'GET /healthz',
         'GET /readyz',
+        'POST /codec/decode',
+        'POST /codec/encode',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

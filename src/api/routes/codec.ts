@@ -44,7 +44,11 @@ const PayloadSchema = z
   .meta({ id: 'CodecPayload', description: 'A Temporal Payload in protobuf JSON form: metadata values and data in base64.' });
 const PayloadsSchema = z
   .object({ payloads: z.array(PayloadSchema).max(MAX_PAYLOADS) })
-  .meta({ id: 'CodecPayloads', example: { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' }, data: '…' }] } });
+  .meta({
+    id: 'CodecPayloads',
+    // A plain JSON payload, the string "hello": what decode answers and encode takes.
+    example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'ImhlbGxvIg==' }] },
+  });
 const NamespaceHeader = z.object({
   'X-Namespace': z.string().max(255).optional().meta({ param: { in: 'header', description: 'The Temporal namespace of the payloads.' } }),
 });
