@@ -34,6 +34,7 @@ export const EXAMPLE_SETTINGS = {
   cancellation: { recipients: ['anulari@clinica.ro'], noticeHours: 24 },
   paymentReminder: { recipients: ['contabilitate@clinica.ro'], hoursBefore: 24 },
   patientEmails: true,
+  retentionDays: 90,
 };
 
 // ---- errors -----------------------------------------------------------------------------
@@ -153,6 +154,9 @@ export const SettingsSchema = z
     cancellation: z.object({ recipients: z.array(z.string()), noticeHours: z.number().int() }),
     paymentReminder: z.object({ recipients: z.array(z.string()), hoursBefore: z.number().int() }),
     patientEmails: z.boolean(),
+    retentionDays: z.number().int().meta({
+      description: 'Days the personal data of a booking is kept after its exam (or its cancellation), 7–3650; 90 unless saved.',
+    }),
     version: z.number().int().meta({ description: '0 until the first save (the defaults).' }),
     updatedAt: instant,
     updatedBy: z.string(),
