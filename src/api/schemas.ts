@@ -215,6 +215,10 @@ export const NotificationSchema = z
     createdAt: instant,
     updatedAt: instant,
     sentAt: instant.nullable(),
+    erasedAt: instant.nullable().meta({
+      description:
+        'When its personal data was erased (retention or on request): recipients, bcc, subject, SMTP answer and error are empty then; kind, status, attempts and times stay.',
+    }),
   })
   .meta({ id: 'Notification' });
 
@@ -267,6 +271,19 @@ export const BookingViewSchema = z
     notifications: z.array(BookingNotificationSchema),
   })
   .meta({ id: 'BookingView' });
+
+export const ErasureResultSchema = z
+  .object({
+    bookingId: z.string(),
+    erasedAt: instant.meta({ description: 'When the personal data was erased (the first erasure\'s time on a repeat).' }),
+    notificationsErased: z.number().int().meta({ description: 'Delivery log entries erased by this call (0 on a repeat).' }),
+    run: z.enum(['terminated', 'already-closed']).meta({ description: 'Whether the booking\'s run was ended now or had already ended.' }),
+    history: z.enum(['deleted', 'already-deleted']).meta({ description: 'Whether its Temporal history is being deleted now or was already gone.' }),
+  })
+  .meta({
+    id: 'ErasureResult',
+    example: { bookingId: 'B-2026-000123', erasedAt: '2026-11-20T10:00:00.000Z', notificationsErased: 4, run: 'terminated', history: 'deleted' },
+  });
 
 export const CancelResultSchema = z
   .object({
