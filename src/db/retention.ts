@@ -17,7 +17,7 @@
  * meanwhile (it share-locks the booking, see ensureNotification) is erased too.
  */
 import type postgres from 'postgres';
-import { DEFAULT_RETENTION_DAYS } from '../domain/settings-schema.js';
+import { DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../domain/settings-schema.js';
 
 export const ERASED_REASON = 'personal data erased';
 
@@ -94,6 +94,8 @@ export async function erasePersonalData(
             FROM bookings b
             JOIN policy p ON p.institution_id = b.institution_id
            WHERE b.erased_at IS NULL
+             -- no period is shorter than the minimum: this bound lets bookings_retention_idx narrow the scan
+             AND coalesce(b.cancelled_at, b.exam_starts_at) < ${now}::timestamptz - ${MIN_RETENTION_DAYS}::integer * interval '1 day'
              AND coalesce(b.cancelled_at, b.exam_starts_at) + p.days * interval '1 day' < ${now}
            ORDER BY coalesce(b.cancelled_at, b.exam_starts_at)
            LIMIT ${batch}
