@@ -86,6 +86,7 @@ export function benchSettings(hoursBefore = 24): NotificationSettingsInput {
     cancellation: { recipients: ['receptie@bench.test'], noticeHours: 24 },
     paymentReminder: { recipients: ['contabilitate@bench.test'], hoursBefore },
     patientEmails: true,
+    retentionDays: 90,
   };
 }
 

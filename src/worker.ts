@@ -5,7 +5,11 @@
  * and Temporal's own variables: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
  * TEMPORAL_TLS*, …). Serves Prometheus metrics on METRICS_PORT (/metrics). Stops cleanly on
  * SIGINT/SIGTERM: no new tasks are polled, running activities finish first.
+ *
+ * At start it also makes sure the daily retention schedule exists (personal-data-retention,
+ * src/temporal/retention-schedule.ts); every worker tries, the first one creates it.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { EnvError, WORKER_REQUIRED_VARS, loadEnv, requireVars } from './config/env.js';
 import { connectDatabase } from './db/connect.js';
@@ -14,7 +18,8 @@ import { createLogger } from './logger.js';
 import { createMailTransport } from './mail/transport.js';
 import { startMetricsServer } from './metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from './metrics/registry.js';
-import { loadTemporalConfig, nativeConnectionOptions } from './temporal/connection.js';
+import { clientConnectionOptions, loadTemporalConfig, nativeConnectionOptions } from './temporal/connection.js';
+import { ensureRetentionSchedule } from './temporal/retention-schedule.js';
 import { installRuntime } from './temporal/runtime.js';
 import { createBookingWorker } from './temporal/worker-factory.js';
 
@@ -39,11 +44,22 @@ async function main(): Promise<void> {
     keyRing,
     deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt },
   });
+  // A client of its own for the schedule (a data converter, when there is one, goes here too).
+  const clientConnection = await Connection.connect(clientConnectionOptions(temporal));
+  const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+  try {
+    const schedule = await ensureRetentionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
+    logger.info({ scheduleId: 'personal-data-retention', outcome: schedule }, 'retention schedule ready');
+  } catch (err) {
+    // Sending e-mails matters more than the schedule: the worker runs on; the next start tries again.
+    logger.error({ errName: (err as Error).name, errCode: (err as { code?: unknown }).code }, 'could not create the retention schedule');
+  }
   logger.info(
     { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: temporal.namespace, temporal: temporal.address, metricsPort: metrics?.port },
     'worker started',
   );
   await worker.run(); // resolves after shutdown on SIGINT/SIGTERM (the Runtime installs those handlers)
+  await clientConnection.close();
   await connection.close();
   mail.close();
   await sql.end({ timeout: 5 });

@@ -11,8 +11,10 @@ import {
   markAttemptFailed,
   markSent,
   markSkipped,
+  PersonalDataErasedError,
   type NotificationRow,
 } from '../db/notifications.js';
+import { ERASED_REASON } from '../db/retention.js';
 import { getCurrentSettings } from '../db/settings.js';
 import { buildMessage } from '../email/message.js';
 import { localeFor, renderNotification } from '../email/render.js';
@@ -56,14 +58,23 @@ const settled = (row: NotificationRow): DeliveryOutcome | undefined => {
 export async function deliverNotification(deps: DeliveryDeps, request: NotificationRequest): Promise<DeliveryOutcome> {
   const { sql, logger } = deps;
   const log = logger.child({ notificationId: request.notificationId, kind: request.kind });
-  const row = await ensureNotification(sql, {
-    id: request.notificationId,
-    institutionId: request.institutionId,
-    bookingId: request.booking.bookingId,
-    kind: request.kind,
-    dueAt: request.dueAt,
-    request,
-  });
+  let row: NotificationRow;
+  try {
+    row = await ensureNotification(sql, {
+      id: request.notificationId,
+      institutionId: request.institutionId,
+      bookingId: request.booking.bookingId,
+      kind: request.kind,
+      dueAt: request.dueAt,
+      request,
+    });
+  } catch (err) {
+    // The booking's personal data was erased (an administrator's request): nothing is sent or logged.
+    if (!(err instanceof PersonalDataErasedError)) throw err;
+    log.info('booking erased, notification not sent');
+    return { notificationId: request.notificationId, status: 'skipped', detail: ERASED_REASON, attempts: 0, at: new Date().toISOString() };
+  }
+  // An erased row is settled (erasure turns a pending one into skipped): never sent.
   const done = settled(row);
   if (done) return done;
 

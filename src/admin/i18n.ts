@@ -43,6 +43,7 @@ const ro = {
   errCode_service_unavailable: 'Baza de date sau Temporal nu răspunde acum; nimic nu s-a schimbat. Încercați din nou în scurt timp.',
   errCode_internal_error: 'A apărut o eroare neașteptată pe server; nimic nu s-a schimbat.',
   errCode_payload_too_large: 'Cererea este prea mare (peste 64 KiB).',
+  errCode_personal_data_erased: 'Datele personale ale acestui e-mail au fost șterse; nu mai poate fi retrimis.',
 
   settingsIntro:
     'Cine primește e-mailurile despre programări. O modificare intră în vigoare doar după „Salvare” și se aplică apoi tuturor programărilor, inclusiv celor deja făcute.',
@@ -73,6 +74,12 @@ const ro = {
     'Confirmarea programării, mutarea, anularea și mementoul de plată trimise pacientului (cu copiile ascunse de mai sus).',
   patientEmailsLabel: 'Trimite e-mailuri pacienților',
   patientEmailsOffHint: 'Oprit: pacienții nu primesc nimic de la acest serviciu, deci nici copiile ascunse (BCC) nu pleacă.',
+  retentionTitle: 'Păstrarea datelor',
+  retentionDesc:
+    'Câte zile după examinare (sau după anulare) păstrează acest serviciu datele personale ale unei programări: datele pacientului, adresele și subiectele din jurnal. Apoi sunt șterse automat, o dată pe zi; rămân doar tipul, starea, momentele și numărul de destinatari, pentru statistici.',
+  retentionDaysLabel: 'Zile de păstrare după examinare',
+  retentionDaysHint: 'Între 7 și 3650 de zile (10 ani); implicit 90. Se aplică și programărilor deja încheiate.',
+  daysUnit: 'zile',
   switchOn: 'Pornit',
   switchOff: 'Oprit',
   bccOn: 'Activă',
@@ -169,6 +176,8 @@ const ro = {
   resending: 'Se retrimite…',
   resent: 'Retrimis: e-mailul a plecat.',
   resendFailed: 'Retrimiterea a eșuat din nou: {error}',
+  erasedBadge: 'date șterse',
+  erasedData: 'date personale șterse la {at}',
 
   bookingTitle: 'Programarea {id}',
   bookingLoading: 'Se încarcă programarea…',
@@ -247,6 +256,7 @@ const en: Strings = {
   errCode_service_unavailable: 'The database or Temporal is not answering right now; nothing changed. Try again shortly.',
   errCode_internal_error: 'An unexpected error occurred on the server; nothing changed.',
   errCode_payload_too_large: 'The request is too large (over 64 KiB).',
+  errCode_personal_data_erased: "This e-mail's personal data was erased; it can no longer be resent.",
 
   settingsIntro:
     'Who receives the e-mails about bookings. A change takes effect only once you press "Save", and then applies to every booking, including those already made.',
@@ -276,6 +286,12 @@ const en: Strings = {
     'The booking confirmation, reschedule, cancellation and payment reminder sent to the patient (with the hidden copies above).',
   patientEmailsLabel: 'Send e-mails to patients',
   patientEmailsOffHint: 'Off: patients get nothing from this service, so no hidden copies (BCC) go either.',
+  retentionTitle: 'Data retention',
+  retentionDesc:
+    "How many days after the exam (or the cancellation) this service keeps a booking's personal data: the patient's details, the addresses and subjects in the log. Then they are erased automatically, once a day; only the kind, status, times and number of recipients stay, for statistics.",
+  retentionDaysLabel: 'Days kept after the exam',
+  retentionDaysHint: 'From 7 to 3650 days (10 years); 90 by default. Applies to bookings already over too.',
+  daysUnit: 'days',
   switchOn: 'On',
   switchOff: 'Off',
   bccOn: 'On',
@@ -372,6 +388,8 @@ const en: Strings = {
   resending: 'Resending…',
   resent: 'Resent: the e-mail went out.',
   resendFailed: 'Resending failed again: {error}',
+  erasedBadge: 'data erased',
+  erasedData: 'personal data erased on {at}',
 
   bookingTitle: 'Booking {id}',
   bookingLoading: 'Loading the booking…',
@@ -453,6 +471,10 @@ export const VALIDATION_RO: Record<string, string> = {
   'must be a whole number of hours': 'trebuie să fie un număr întreg de ore',
   'must be at least 1 hour': 'trebuie să fie cel puțin 1 oră',
   'must be at most 720 hours (30 days)': 'trebuie să fie cel mult 720 de ore (30 de zile)',
+  'must be a number of days': 'trebuie să fie un număr de zile',
+  'must be a whole number of days': 'trebuie să fie un număr întreg de zile',
+  'must be at least 7 days': 'trebuie să fie cel puțin 7 zile',
+  'must be at most 3650 days (10 years)': 'trebuie să fie cel mult 3650 de zile (10 ani)',
   'at most 50 addresses': 'cel mult 50 de adrese',
   'at most 20 addresses': 'cel mult 20 de adrese',
   'unknown field': 'câmp necunoscut',

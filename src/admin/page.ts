@@ -165,6 +165,22 @@ export function settingsPage(locale: Locale): Html {
       </div>
       <p class="hint" id="patientEmails-hint" hidden>${s.patientEmailsOffHint}</p>
     </section>
+    <section class="card setting" id="sec-retentionDays" aria-labelledby="h-retentionDays">
+      <div class="card-head">
+        <h2 id="h-retentionDays"><span class="num">6.</span> ${s.retentionTitle}</h2>
+        <span class="badge dirty" id="dirty-retentionDays" hidden>${s.unsavedBadge}</span>
+      </div>
+      <p class="desc">${s.retentionDesc}</p>
+      <div class="field hours">
+        <label for="retention-days">${s.retentionDaysLabel}</label>
+        <div class="hours-row">
+          <input id="retention-days" type="number" inputmode="numeric" min="7" max="3650" step="1" required aria-describedby="retention-days-hint retention-days-err" />
+          <span aria-hidden="true">${s.daysUnit}</span>
+        </div>
+        <p id="retention-days-hint" class="hint">${s.retentionDaysHint}</p>
+        <p id="retention-days-err" class="field-error" hidden></p>
+      </div>
+    </section>
   </div>
   <div class="savebar" id="savebar" role="region" aria-label="${s.saveButton}">
     <div class="savebar-inner">

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as api from '../domain/email-address.js';
-import { MAX_BCC, MAX_HOURS, MAX_RECIPIENTS, notificationSettingsInputSchema } from '../domain/settings-schema.js';
+import { MAX_BCC, MAX_HOURS, MAX_RECIPIENTS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { zodIssuesToDetails } from '../domain/validation-errors.js';
 import * as page from './assets/validation.js';
 import { VALIDATION_RO, VALIDATION_RO_PATTERNS } from './i18n.js';
@@ -126,6 +126,8 @@ describe('assets/validation.js against src/domain/email-address.ts', () => {
     expect(page.MAX_RECIPIENTS).toBe(MAX_RECIPIENTS);
     expect(page.MAX_BCC).toBe(MAX_BCC);
     expect(page.MAX_HOURS).toBe(MAX_HOURS);
+    expect(page.MIN_RETENTION_DAYS).toBe(MIN_RETENTION_DAYS);
+    expect(page.MAX_RETENTION_DAYS).toBe(MAX_RETENTION_DAYS);
   });
 });
 
@@ -154,6 +156,13 @@ describe('hours and list limits against the API’s settings schema', () => {
         const details = apiDetails(body).filter((d) => d.field === `${section}.${field}`);
         expect({ hours, error: page.hoursError(hours) }).toEqual({ hours, error: details[0]?.message ?? null });
       }
+    }
+  });
+
+  it('gives the API’s message for every retention period', () => {
+    for (const days of [-1, 0, 6, 6.5, 7, 30.5, 90, 3650, 3651, 1e9, Number.NaN]) {
+      const details = apiDetails({ ...VALID_BODY, retentionDays: days }).filter((d) => d.field === 'retentionDays');
+      expect({ days, error: page.retentionDaysError(days) }).toEqual({ days, error: details[0]?.message ?? null });
     }
   });
 

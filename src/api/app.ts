@@ -91,7 +91,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   if (deps.rateLimit !== false) app.use(`${API_PREFIX}/*`, rateLimit(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
 
   app.route(API_PREFIX, settingsRoutes({ ...delivery, bookings: deps.bookings }));
-  app.route(API_PREFIX, bookingRoutes({ sql: deps.sql, bookings: deps.bookings }));
+  app.route(API_PREFIX, bookingRoutes({ sql: deps.sql, bookings: deps.bookings, logger }));
   app.route(API_PREFIX, notificationRoutes(delivery));
   app.route(API_PREFIX, tokenRoutes());
   app.route('/', healthRoutes({ sql: deps.sql, temporal: deps.temporal, ...(deps.readyTimeoutMs !== undefined && { readyTimeoutMs: deps.readyTimeoutMs }) }));

@@ -35,6 +35,9 @@ const TEST_LEASE_MS = 90_000;
 export async function resendNotification(deps: DeliveryDeps, institutionId: string, id: string): Promise<NotificationRow> {
   const row = await getNotification(deps.sql, institutionId, id);
   if (!row) throw notFound('notification');
+  if (row.erasedAt !== null) {
+    throw new ApiError(410, 'personal_data_erased', 'this notification\'s personal data was erased: it cannot be sent again');
+  }
   if (row.publicStatus !== 'failed') {
     throw new ApiError(409, 'not_failed', `only a failed notification can be resent; this one is ${row.publicStatus}`);
   }

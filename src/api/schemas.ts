@@ -34,6 +34,7 @@ export const EXAMPLE_SETTINGS = {
   cancellation: { recipients: ['anulari@clinica.ro'], noticeHours: 24 },
   paymentReminder: { recipients: ['contabilitate@clinica.ro'], hoursBefore: 24 },
   patientEmails: true,
+  retentionDays: 90,
 };
 
 // ---- errors -----------------------------------------------------------------------------
@@ -153,6 +154,9 @@ export const SettingsSchema = z
     cancellation: z.object({ recipients: z.array(z.string()), noticeHours: z.number().int() }),
     paymentReminder: z.object({ recipients: z.array(z.string()), hoursBefore: z.number().int() }),
     patientEmails: z.boolean(),
+    retentionDays: z.number().int().meta({
+      description: 'Days the personal data of a booking is kept after its exam (or its cancellation), 7–3650; 90 unless saved.',
+    }),
     version: z.number().int().meta({ description: '0 until the first save (the defaults).' }),
     updatedAt: instant,
     updatedBy: z.string(),
@@ -211,6 +215,10 @@ export const NotificationSchema = z
     createdAt: instant,
     updatedAt: instant,
     sentAt: instant.nullable(),
+    erasedAt: instant.nullable().meta({
+      description:
+        'When its personal data was erased (retention or on request): recipients, bcc, subject, SMTP answer and error are empty then; kind, status, attempts and times stay.',
+    }),
   })
   .meta({ id: 'Notification' });
 
@@ -263,6 +271,19 @@ export const BookingViewSchema = z
     notifications: z.array(BookingNotificationSchema),
   })
   .meta({ id: 'BookingView' });
+
+export const ErasureResultSchema = z
+  .object({
+    bookingId: z.string(),
+    erasedAt: instant.meta({ description: 'When the personal data was erased (the first erasure\'s time on a repeat).' }),
+    notificationsErased: z.number().int().meta({ description: 'Delivery log entries erased by this call (0 on a repeat).' }),
+    run: z.enum(['terminated', 'already-closed']).meta({ description: 'Whether the booking\'s run was ended now or had already ended.' }),
+    history: z.enum(['deleted', 'already-deleted']).meta({ description: 'Whether its Temporal history is being deleted now or was already gone.' }),
+  })
+  .meta({
+    id: 'ErasureResult',
+    example: { bookingId: 'B-2026-000123', erasedAt: '2026-11-20T10:00:00.000Z', notificationsErased: 4, run: 'terminated', history: 'deleted' },
+  });
 
 export const CancelResultSchema = z
   .object({

@@ -26,6 +26,7 @@ export function notificationView(row: NotificationRow): z.infer<typeof Notificat
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     sentAt: row.sentAt,
+    erasedAt: row.erasedAt,
   };
 }
 
@@ -45,7 +46,7 @@ function entryView(entry: NotificationEntry | undefined, row: NotificationRow | 
     sentAt: base?.sentAt ?? null,
     attempts: base?.attempts ?? 0,
     reason: base ? base.reason : status === 'pending' ? null : (entry?.detail ?? null),
-    recipientCount: base ? base.recipients.length + base.bcc.length : 0,
+    recipientCount: base ? base.recipientsCount + base.bccCount : 0,
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  isGrpcServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -17,7 +18,8 @@ import type {
 } from '../domain/booking-state.js';
 import type { Booking } from '../domain/types.js';
 import type { DueTimings } from '../domain/types.js';
-import { getBookingRecord, recordBooking } from '../db/bookings.js';
+import { getBookingRecord, recordBooking, recordBookingTimes } from '../db/bookings.js';
+import { eraseBookingPersonalData } from '../db/retention.js';
 import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
 import { DEFAULT_TASK_QUEUE } from '../temporal/worker-factory.js';
 import type { bookingWorkflow } from '../workflows/booking.js';
@@ -31,7 +33,7 @@ import {
   stateQuery,
   type RefusalType,
 } from '../workflows/messages.js';
-import { BookingCommandRefusedError, BookingConflictError, BookingNotFoundError } from './errors.js';
+import { BookingCommandRefusedError, BookingConflictError, BookingErasedError, BookingNotFoundError } from './errors.js';
 
 export interface BookingClientOptions {
   client: Client;
@@ -47,7 +49,21 @@ export interface StartResult {
   workflowId: string;
 }
 
+/** What an erasure on request did (DELETE …/bookings/{id}/personal-data). */
+export interface ErasureResult {
+  bookingId: string;
+  /** When the personal data was erased (the first erasure's time on a repeat). */
+  erasedAt: string;
+  /** Delivery log rows erased by this call (0 on a repeat). */
+  notificationsErased: number;
+  /** `terminated`: the run was going and was ended; `already-closed`: it had ended (or was gone). */
+  run: 'terminated' | 'already-closed';
+  /** `deleted`: Temporal deletes its history now; `already-deleted`: there was none left. */
+  history: 'deleted' | 'already-deleted';
+}
+
 const REFUSALS = new Set<string>(Object.values(REFUSAL));
+const GRPC_NOT_FOUND = 5;
 const SIGNAL_CONCURRENCY = 32;
 
 /**
@@ -75,8 +91,10 @@ export class BookingClient {
       bookingId: booking.bookingId,
       contentHash: bookingContentHash(booking),
       workflowId,
+      examStartsAt: booking.exam.startsAt,
     });
     if (record.outcome === 'conflict') throw new BookingConflictError(booking.bookingId);
+    if (record.outcome === 'erased') throw new BookingErasedError(booking.bookingId);
     try {
       await this.options.client.workflow.start<typeof bookingWorkflow>('bookingWorkflow', {
         workflowId,
@@ -107,7 +125,11 @@ export class BookingClient {
 
   async cancel(institutionId: string, bookingId: string, request: CancelRequest): Promise<CancelResult> {
     const handle = await this.handle(institutionId, bookingId);
-    return this.call(institutionId, bookingId, () => handle.executeUpdate(cancelUpdate, { args: [request] }));
+    const result = await this.call(institutionId, bookingId, () => handle.executeUpdate(cancelUpdate, { args: [request] }));
+    // The retention clock runs from the cancellation (the workflow records it again when it ends).
+    // A failure here must not turn a done cancellation into an error: the workflow records it when it ends.
+    await recordBookingTimes(this.options.sql, institutionId, bookingId, { cancelledAt: result.cancelledAt }).catch(() => false);
+    return result;
   }
 
   async markPaid(institutionId: string, bookingId: string, request: PaymentRequest): Promise<BookingState> {
@@ -117,7 +139,42 @@ export class BookingClient {
 
   async reschedule(institutionId: string, bookingId: string, request: RescheduleRequest): Promise<BookingState> {
     const handle = await this.handle(institutionId, bookingId);
-    return this.call(institutionId, bookingId, () => handle.executeUpdate(rescheduleUpdate, { args: [request] }));
+    const state = await this.call(institutionId, bookingId, () => handle.executeUpdate(rescheduleUpdate, { args: [request] }));
+    await recordBookingTimes(this.options.sql, institutionId, bookingId, { examStartsAt: state.booking.exam.startsAt }).catch(() => false);
+    return state;
+  }
+
+  /**
+   * Erases a booking's personal data at once (an administrator's request): first in PostgreSQL
+   * (so nothing more is sent even if Temporal is slow to answer: a delivery finds the booking
+   * erased), then its run is terminated and its history deleted. Idempotent: a repeat finds
+   * everything done and says so. BookingNotFoundError for a booking the institution does not have.
+   */
+  async erasePersonalData(institutionId: string, bookingId: string): Promise<ErasureResult> {
+    const erased = await eraseBookingPersonalData(this.options.sql, institutionId, bookingId);
+    if (!erased) throw new BookingNotFoundError(institutionId, bookingId);
+    const workflowId = bookingWorkflowId(institutionId, bookingId);
+
+    let run: ErasureResult['run'] = 'terminated';
+    try {
+      await this.options.client.workflow.getHandle(workflowId).terminate('personal data erased on request');
+    } catch (err) {
+      // Closed, or its history already gone: nothing runs.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      run = 'already-closed';
+    }
+
+    let history: ErasureResult['history'] = 'deleted';
+    try {
+      await this.options.client.workflowService.deleteWorkflowExecution({
+        namespace: this.options.client.options.namespace,
+        workflowExecution: { workflowId },
+      });
+    } catch (err) {
+      if (!(isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND)) throw err;
+      history = 'already-deleted';
+    }
+    return { bookingId, erasedAt: erased.erasedAt, notificationsErased: erased.notificationsErased, run, history };
   }
 
   /**

@@ -20,6 +20,14 @@ export class BookingConflictError extends Error {
   }
 }
 
+/** The booking's personal data was erased: it cannot be started again under the same id. */
+export class BookingErasedError extends Error {
+  override readonly name = 'BookingErasedError';
+  constructor(readonly bookingId: string) {
+    super(`booking ${bookingId} was erased`);
+  }
+}
+
 /** The workflow refused a command (cancel twice, cancel after start, reschedule a cancelled booking…). */
 export class BookingCommandRefusedError extends Error {
   override readonly name = 'BookingCommandRefusedError';

@@ -34,6 +34,9 @@ describe('bookings', () => {
       contentHash: 'h1',
       workflowId: 'booking/clinic/B-1',
       createdAt: created.createdAt,
+      examStartsAt: null,
+      cancelledAt: null,
+      erasedAt: null,
     });
   });
 

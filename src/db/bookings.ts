@@ -3,20 +3,32 @@ import type postgres from 'postgres';
 export interface BookingRecord {
   institutionId: string;
   bookingId: string;
-  contentHash: string;
+  /** Null once the booking's personal data was erased (the hash is of the patient's data). */
+  contentHash: string | null;
   workflowId: string;
   createdAt: string;
+  /** When the exam starts, as last known (start, reschedule, the workflow's end); null for bookings older than migration 002 with nothing logged. */
+  examStartsAt: string | null;
+  cancelledAt: string | null;
+  /** When its personal data was erased (retention or on request). */
+  erasedAt: string | null;
 }
 
-export type RecordBookingOutcome = 'created' | 'same' | 'conflict';
+/** `erased`: the booking is known but its personal data was erased, so its content cannot be compared. */
+export type RecordBookingOutcome = 'created' | 'same' | 'conflict' | 'erased';
 
 interface BookingDbRow {
   institution_id: string;
   booking_id: string;
-  content_hash: string;
+  content_hash: string | null;
   workflow_id: string;
   created_at: Date;
+  exam_starts_at: Date | null;
+  cancelled_at: Date | null;
+  erased_at: Date | null;
 }
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 function toRecord(r: BookingDbRow): BookingRecord {
   return {
@@ -25,27 +37,33 @@ function toRecord(r: BookingDbRow): BookingRecord {
     contentHash: r.content_hash,
     workflowId: r.workflow_id,
     createdAt: r.created_at.toISOString(),
+    examStartsAt: iso(r.exam_starts_at),
+    cancelledAt: iso(r.cancelled_at),
+    erasedAt: iso(r.erased_at),
   };
 }
 
 /**
  * Records a booking the first time it is seen. A repeat with the same content hash is 'same'
- * (answer with the existing booking), with another hash 'conflict'; `createdAt` is always
- * the first recording's.
+ * (answer with the existing booking), with another hash 'conflict', and any repeat of a booking
+ * whose personal data was erased 'erased'; `createdAt` is always the first recording's.
+ * `examStartsAt` starts the retention clock (docs/operations.md).
  */
 export async function recordBooking(
   sql: postgres.Sql,
-  input: { institutionId: string; bookingId: string; contentHash: string; workflowId: string },
+  input: { institutionId: string; bookingId: string; contentHash: string; workflowId: string; examStartsAt?: string | undefined },
 ): Promise<{ outcome: RecordBookingOutcome; createdAt: string }> {
   const inserted = await sql<{ created_at: Date }[]>`
-    INSERT INTO bookings (institution_id, booking_id, content_hash, workflow_id)
-    VALUES (${input.institutionId}, ${input.bookingId}, ${input.contentHash}, ${input.workflowId})
+    INSERT INTO bookings (institution_id, booking_id, content_hash, workflow_id, exam_starts_at)
+    VALUES (${input.institutionId}, ${input.bookingId}, ${input.contentHash}, ${input.workflowId},
+            ${input.examStartsAt ?? null}::text::timestamptz)
     ON CONFLICT (institution_id, booking_id) DO NOTHING
     RETURNING created_at`;
   if (inserted[0]) return { outcome: 'created', createdAt: inserted[0].created_at.toISOString() };
   // The row existed (it cannot vanish: bookings are only removed with their institution).
   const existing = await getBookingRecord(sql, input.institutionId, input.bookingId);
   if (!existing) throw new Error(`booking ${input.institutionId}/${input.bookingId} disappeared while being recorded`);
+  if (existing.erasedAt !== null) return { outcome: 'erased', createdAt: existing.createdAt };
   return {
     outcome: existing.contentHash === input.contentHash ? 'same' : 'conflict',
     createdAt: existing.createdAt,
@@ -58,7 +76,7 @@ export async function getBookingRecord(
   bookingId: string,
 ): Promise<BookingRecord | null> {
   const rows = await sql<BookingDbRow[]>`
-    SELECT institution_id, booking_id, content_hash, workflow_id, created_at
+    SELECT institution_id, booking_id, content_hash, workflow_id, created_at, exam_starts_at, cancelled_at, erased_at
       FROM bookings
      WHERE institution_id = ${institutionId} AND booking_id = ${bookingId}`;
   return rows[0] ? toRecord(rows[0]) : null;
@@ -69,4 +87,25 @@ export async function listBookingWorkflowIds(sql: postgres.Sql, institutionId: s
   const rows = await sql<{ workflow_id: string }[]>`
     SELECT workflow_id FROM bookings WHERE institution_id = ${institutionId} ORDER BY created_at, booking_id`;
   return rows.map((r) => r.workflow_id);
+}
+
+/**
+ * Records the booking's times as they now stand (after a reschedule or cancellation, and when
+ * its workflow ends): the retention clock runs from `cancelledAt` when set, else from
+ * `examStartsAt`. A cancellation time, once recorded, is kept. Idempotent; false when the
+ * booking is unknown.
+ */
+export async function recordBookingTimes(
+  sql: postgres.Sql,
+  institutionId: string,
+  bookingId: string,
+  times: { examStartsAt?: string | null | undefined; cancelledAt?: string | null | undefined },
+): Promise<boolean> {
+  const rows = await sql`
+    UPDATE bookings
+       SET exam_starts_at = coalesce(${times.examStartsAt ?? null}::text::timestamptz, exam_starts_at),
+           cancelled_at = coalesce(cancelled_at, ${times.cancelledAt ?? null}::text::timestamptz)
+     WHERE institution_id = ${institutionId} AND booking_id = ${bookingId}
+    RETURNING 1`;
+  return rows.length > 0;
 }

@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +7,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { migrate } from './migrate.js';
+import { DEFAULT_MIGRATIONS_DIR, migrate } from './migrate.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,7 +47,8 @@ describe('migrate run concurrently', () => {
     const b = postgres(db.url, { max: 1, onnotice: () => {} });
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
-      const files = readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).sort();
+      const files = (await readdir(DEFAULT_MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+      expect(files).toContain('001_init.sql');
       expect([...ra.applied, ...rb.applied].sort()).toEqual(files);
     } finally {
       await Promise.all([a.end(), b.end()]);

@@ -30,6 +30,19 @@ export interface NotificationRow {
   createdAt: string;
   updatedAt: string;
   sentAt: string | null;
+  /** When its personal columns were erased (retention or on request): recipients, bcc, subject, request, SMTP answers and errors are empty then. */
+  erasedAt: string | null;
+  /** How many visible and hidden recipients it had; kept after erasure for the statistics. */
+  recipientsCount: number;
+  bccCount: number;
+}
+
+/** The booking's personal data was erased: nothing more is logged (or sent) for it. */
+export class PersonalDataErasedError extends Error {
+  override readonly name = 'PersonalDataErasedError';
+  constructor(readonly notificationId: string) {
+    super(`notification ${notificationId} belongs to a booking whose personal data was erased`);
+  }
 }
 
 export class InvalidCursorError extends Error {
@@ -59,6 +72,9 @@ interface NotificationDbRow {
   created_at: Date;
   updated_at: Date;
   sent_at: Date | null;
+  erased_at: Date | null;
+  recipients_count: number | null;
+  bcc_count: number | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -85,6 +101,9 @@ function toRow(r: NotificationDbRow): NotificationRow {
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     sentAt: iso(r.sent_at),
+    erasedAt: iso(r.erased_at),
+    recipientsCount: r.recipients_count ?? r.recipients.length,
+    bccCount: r.bcc_count ?? r.bcc.length,
   };
 }
 
@@ -101,8 +120,31 @@ export interface EnsureNotificationInput {
   request: NotificationRequest | null;
 }
 
-/** Creates the log row as 'pending' unless it exists; returns the row as stored. */
+/**
+ * Creates the log row as 'pending' unless it exists; returns the row as stored (check
+ * `erasedAt`: an erased row is never sent). For a booking whose personal data was erased no
+ * new row is made: PersonalDataErasedError. The booking's row is share-locked meanwhile, so an
+ * erasure running at the same moment either waits for this insert (and then erases the new row
+ * too) or is seen by it.
+ */
 export async function ensureNotification(sql: postgres.Sql, input: EnsureNotificationInput): Promise<NotificationRow> {
+  if (input.bookingId === null) return ensureNotificationRow(sql, input);
+  const bookingId = input.bookingId;
+  return sql.begin(async (tx) => {
+    const booking = await tx<{ erased_at: Date | null }[]>`
+      SELECT erased_at FROM bookings
+       WHERE institution_id = ${input.institutionId} AND booking_id = ${bookingId}
+       FOR SHARE`;
+    if (booking[0]?.erased_at) {
+      const existing = await tx<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${input.id}`;
+      if (existing[0]) return toRow(existing[0]);
+      throw new PersonalDataErasedError(input.id);
+    }
+    return ensureNotificationRow(tx, input);
+  });
+}
+
+async function ensureNotificationRow(sql: postgres.Sql | postgres.TransactionSql, input: EnsureNotificationInput): Promise<NotificationRow> {
   const inserted = await sql<NotificationDbRow[]>`
     INSERT INTO notifications (id, institution_id, booking_id, kind, status, due_at, request)
     VALUES (${input.id}, ${input.institutionId}, ${input.bookingId}, ${input.kind}, 'pending',
@@ -141,10 +183,12 @@ export async function claimForSending(sql: postgres.Sql, id: string, input: Clai
              lease_until = now() + ${leaseMs}::integer * interval '1 millisecond',
              recipients = ${sql.array(input.recipients)}::text[],
              bcc = ${sql.array(input.bcc)}::text[],
+             recipients_count = ${input.recipients.length}::integer,
+             bcc_count = ${input.bcc.length}::integer,
              subject = ${input.subject},
              message_id = ${input.messageId},
              updated_at = now()
-       WHERE id = ${id}
+       WHERE id = ${id} AND erased_at IS NULL
          AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
       RETURNING *`,
   );
@@ -161,7 +205,7 @@ export async function markSent(sql: postgres.Sql, id: string, smtpResponse: stri
       UPDATE notifications
          SET status = 'sent', smtp_response = ${smtpResponse}, reason = NULL,
              lease_until = NULL, sent_at = now(), updated_at = now()
-       WHERE id = ${id} AND status <> 'sent'
+       WHERE id = ${id} AND status <> 'sent' AND erased_at IS NULL
       RETURNING *`,
   );
 }
@@ -192,7 +236,7 @@ export async function markAttemptFailed(
              last_error = ${failure.error},
              lease_until = NULL,
              updated_at = now()
-       WHERE id = ${id} AND status = 'sending'
+       WHERE id = ${id} AND status = 'sending' AND erased_at IS NULL
          ${failure.attempt !== undefined ? sql`AND attempts = ${failure.attempt}` : sql``}
       RETURNING *`,
   );
@@ -209,8 +253,8 @@ export async function markSkipped(
     await sql<NotificationDbRow[]>`
       UPDATE notifications
          SET status = 'skipped', reason = ${reason}, lease_until = NULL, updated_at = now()
-             ${opts.recipients ? sql`, recipients = ${sql.array(opts.recipients)}::text[]` : sql``}
-       WHERE id = ${id} AND status IN ('pending', 'sending')
+             ${opts.recipients ? sql`, recipients = ${sql.array(opts.recipients)}::text[], recipients_count = ${opts.recipients.length}::integer, bcc_count = cardinality(bcc)` : sql``}
+       WHERE id = ${id} AND status IN ('pending', 'sending') AND erased_at IS NULL
       RETURNING *`,
   );
 }
@@ -221,7 +265,7 @@ export async function markFailed(sql: postgres.Sql, id: string, reason: string):
     await sql<NotificationDbRow[]>`
       UPDATE notifications
          SET status = 'failed', reason = ${reason}, lease_until = NULL, updated_at = now()
-       WHERE id = ${id} AND status IN ('pending', 'sending')
+       WHERE id = ${id} AND status IN ('pending', 'sending') AND erased_at IS NULL
       RETURNING *`,
   );
 }
@@ -236,7 +280,7 @@ export async function resetForResend(sql: postgres.Sql, institutionId: string, i
     await sql<NotificationDbRow[]>`
       UPDATE notifications
          SET status = 'pending', reason = NULL, lease_until = NULL, updated_at = now()
-       WHERE id = ${id} AND institution_id = ${institutionId} AND status = 'failed'
+       WHERE id = ${id} AND institution_id = ${institutionId} AND status = 'failed' AND erased_at IS NULL
       RETURNING *`,
   );
 }

@@ -27,6 +27,7 @@ const input = (over: Partial<NotificationSettingsInput> = {}): NotificationSetti
   cancellation: { recipients: ['planificare@clinica.example'], noticeHours: 48 },
   paymentReminder: { recipients: ['contabilitate@clinica.example'], hoursBefore: 12 },
   patientEmails: false,
+  retentionDays: 90,
   ...over,
 });
 
@@ -85,7 +86,7 @@ describe('settings', () => {
     const [row] = await db.sql<{ settings: Record<string, unknown> }[]>`
       SELECT settings FROM notification_settings WHERE institution_id = 'inst-extra'`;
     expect(Object.keys(row?.settings ?? {}).sort()).toEqual(
-      ['bcc', 'bookingRecipients', 'cancellation', 'patientEmails', 'paymentReminder'],
+      ['bcc', 'bookingRecipients', 'cancellation', 'patientEmails', 'paymentReminder', 'retentionDays'],
     );
   });
 

@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import type { BccEntry, NotificationSettings, NotificationSettingsInput } from '../domain/types.js';
+import { DEFAULT_RETENTION_DAYS } from '../domain/settings-schema.js';
 import { InstitutionNotFoundError } from './institutions.js';
 
 /** Thrown when a save names a version that is no longer the current one (HTTP 412). */
@@ -21,6 +22,7 @@ export function defaultSettingsInput(): NotificationSettingsInput {
     cancellation: { recipients: [], noticeHours: 24 },
     paymentReminder: { recipients: [], hoursBefore: 24 },
     patientEmails: true,
+    retentionDays: DEFAULT_RETENTION_DAYS,
   };
 }
 
@@ -42,6 +44,7 @@ function pickInput(s: NotificationSettingsInput): NotificationSettingsInput {
     cancellation: { recipients: [...s.cancellation.recipients], noticeHours: s.cancellation.noticeHours },
     paymentReminder: { recipients: [...s.paymentReminder.recipients], hoursBefore: s.paymentReminder.hoursBefore },
     patientEmails: s.patientEmails,
+    retentionDays: s.retentionDays,
   };
 }
 
@@ -55,6 +58,7 @@ function toSettings(r: SettingsDbRow): NotificationSettings {
     cancellation: { ...d.cancellation, ...s.cancellation },
     paymentReminder: { ...d.paymentReminder, ...s.paymentReminder },
     patientEmails: s.patientEmails ?? d.patientEmails,
+    retentionDays: s.retentionDays ?? d.retentionDays,
     version: r.version,
     updatedAt: r.updated_at.toISOString(),
     updatedBy: r.updated_by,

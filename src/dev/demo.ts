@@ -32,6 +32,7 @@ const DEMO_SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: ['anulari@clinica-demo.test'], noticeHours: 1 },
   paymentReminder: { recipients: ['facturare@clinica-demo.test'], hoursBefore: 1 },
   patientEmails: true,
+  retentionDays: 90,
 };
 
 export const ALL_KINDS = NOTIFICATION_KINDS;

@@ -23,6 +23,7 @@ export const DEV_SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: ['anulari@clinica-locala.test'], noticeHours: 24 },
   paymentReminder: { recipients: ['facturare@clinica-locala.test'], hoursBefore: 24 },
   patientEmails: true,
+  retentionDays: 90,
 };
 
 export interface DevAccess {

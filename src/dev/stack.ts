@@ -27,6 +27,7 @@ import {
   type TemporalConfig,
 } from '../temporal/connection.js';
 import { installRuntime } from '../temporal/runtime.js';
+import { ensureRetentionSchedule } from '../temporal/retention-schedule.js';
 import { createBookingWorker } from '../temporal/worker-factory.js';
 import type { DevEnv } from './config.js';
 import { devKeyRing } from './payload-keys.js';
@@ -195,6 +196,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       logger,
     });
     stops.push(['api', () => api.close()]);
+    // The daily retention schedule, as `npm run worker` makes it (idempotent).
+    await ensureRetentionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
 
     let metrics: MetricsServer | undefined;
     if (env.METRICS_PORT !== 0) {

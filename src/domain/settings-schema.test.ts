@@ -20,6 +20,7 @@ const valid = (): NotificationSettingsInput => ({
   cancellation: { recipients: ['receptie@clinica.ro'], noticeHours: 48 },
   paymentReminder: { recipients: ['contabilitate@clinica.ro'], hoursBefore: 12 },
   patientEmails: false,
+  retentionDays: 90,
 });
 
 function errorsOf(input: unknown) {
@@ -45,6 +46,7 @@ describe('notificationSettingsInputSchema', () => {
       cancellation: { recipients: [], noticeHours: 24 },
       paymentReminder: { recipients: [], hoursBefore: 24 },
       patientEmails: true,
+      retentionDays: 90,
     });
   });
 
@@ -55,6 +57,7 @@ describe('notificationSettingsInputSchema', () => {
       cancellation: { recipients: [], noticeHours: 24 },
       paymentReminder: { recipients: [], hoursBefore: 24 },
       patientEmails: true,
+      retentionDays: 90,
     });
     expect(() => (DEFAULT_SETTINGS.bookingRecipients as string[]).push('x@y.ro')).toThrow(TypeError);
   });
@@ -144,6 +147,22 @@ describe('notificationSettingsInputSchema', () => {
     expect(errorsOf({ ...valid(), paymentReminder: { recipients: [], hoursBefore: 720 } })).toEqual([]);
   });
 
+  it.each([
+    [6, 'must be at least 7 days'],
+    [3651, 'must be at most 3650 days (10 years)'],
+    [30.5, 'must be a whole number of days'],
+    ['90', 'must be a number of days'],
+  ])('refuses %j retention days', (days, message) => {
+    expect(errorsOf({ ...valid(), retentionDays: days })).toEqual([{ field: 'retentionDays', message }]);
+  });
+
+  it('accepts the retention limits 7 and 3650, and reads 90 when left out', () => {
+    expect(errorsOf({ ...valid(), retentionDays: 7 })).toEqual([]);
+    expect(errorsOf({ ...valid(), retentionDays: 3650 })).toEqual([]);
+    const { retentionDays: _omitted, ...rest } = valid();
+    expect(notificationSettingsInputSchema.parse(rest).retentionDays).toBe(90);
+  });
+
   it('refuses unknown fields at every level', () => {
     const input = {
       ...valid(),
@@ -198,6 +217,7 @@ describe('settingsDiff', () => {
       'paymentReminder.hoursBefore',
       'patientEmails',
     ]);
+    expect(settingsDiff(valid(), { ...valid(), retentionDays: 30 })).toEqual([{ field: 'retentionDays', before: 90, after: 30 }]);
   });
 });
 

@@ -12,6 +12,10 @@ import type { BccEntry, NotificationSettingsInput } from './types.js';
 export const MAX_RECIPIENTS = 50;
 export const MAX_BCC = 20;
 export const MAX_HOURS = 720;
+/** Days personal data is kept after a booking's exam (or its cancellation); docs/operations.md. */
+export const MIN_RETENTION_DAYS = 7;
+export const MAX_RETENTION_DAYS = 3650;
+export const DEFAULT_RETENTION_DAYS = 90;
 
 /** Adds a "duplicate address" issue at `[index, ...tail]` for every repeated address. Invalid entries are left to their own error. */
 function flagDuplicates(addresses: string[], ctx: z.RefinementCtx, tail: (string | number)[] = []): void {
@@ -51,6 +55,13 @@ const hoursSchema = z
   .max(MAX_HOURS, `must be at most ${MAX_HOURS} hours (30 days)`)
   .default(24);
 
+export const retentionDaysSchema = z
+  .number({ error: 'must be a number of days' })
+  .int('must be a whole number of days')
+  .min(MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days`)
+  .max(MAX_RETENTION_DAYS, `must be at most ${MAX_RETENTION_DAYS} days (10 years)`)
+  .default(DEFAULT_RETENTION_DAYS);
+
 export const notificationSettingsInputSchema = z.strictObject({
   bookingRecipients: recipientListSchema,
   bcc: bccListSchema,
@@ -63,6 +74,7 @@ export const notificationSettingsInputSchema = z.strictObject({
     hoursBefore: hoursSchema,
   }),
   patientEmails: z.boolean().default(true),
+  retentionDays: retentionDaysSchema,
 });
 
 // Fails to compile if the schema's output drifts from the shared type.
@@ -77,6 +89,7 @@ export const DEFAULT_SETTINGS: NotificationSettingsInput = deepFreeze({
   cancellation: { recipients: [], noticeHours: 24 },
   paymentReminder: { recipients: [], hoursBefore: 24 },
   patientEmails: true,
+  retentionDays: DEFAULT_RETENTION_DAYS,
 });
 
 function deepFreeze<T>(value: T): T {
@@ -101,6 +114,7 @@ const FIELDS: Array<[string, (s: NotificationSettingsInput) => unknown]> = [
   ['paymentReminder.recipients', (s) => s.paymentReminder.recipients],
   ['paymentReminder.hoursBefore', (s) => s.paymentReminder.hoursBefore],
   ['patientEmails', (s) => s.patientEmails],
+  ['retentionDays', (s) => s.retentionDays],
 ];
 
 /**

@@ -28,6 +28,8 @@ export interface NotificationSettingsInput {
   cancellation: { recipients: string[]; noticeHours: number };
   paymentReminder: { recipients: string[]; hoursBefore: number };
   patientEmails: boolean;
+  /** Days the personal data of a booking is kept after its exam (or cancellation), 7–3650. */
+  retentionDays: number;
 }
 
 /** A saved version of the settings. */

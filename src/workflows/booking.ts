@@ -20,6 +20,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -55,7 +56,7 @@ export interface BookingWorkflowInput {
   searchAttributes?: boolean;
 }
 
-const { loadDueTimings } = proxyActivities<Activities>({
+const { loadDueTimings, recordBookingClosed } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -316,5 +317,13 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   while (inflight.size > 0) await Promise.all([...inflight]);
   await condition(allHandlersFinished);
   if (status === 'scheduled') setStatus('completed');
+  // The retention clock (docs/operations.md) starts from the final exam start or cancellation.
+  // Guarded: runs recorded before this activity existed replay without it.
+  if (patched('record-booking-closed')) {
+    await recordBookingClosed(institutionId, bookingId, {
+      examStartsAt: booking.exam.startsAt,
+      cancelledAt: cancellation?.cancelledAt ?? null,
+    });
+  }
   return buildState();
 }

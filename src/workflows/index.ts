@@ -1,2 +1,3 @@
 // The worker bundles this file: every workflow type the task queue serves.
 export { bookingWorkflow } from './booking.js';
+export { retentionWorkflow } from './retention.js';

@@ -94,6 +94,7 @@ describe('the admin page', () => {
       'Destinatari anulări',
       'Destinatari mementouri de plată',
       'E-mailuri către pacienți',
+      'Păstrarea datelor',
     ]);
     expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, STAFF.planning]);
     await expect.poll(() => bookingSection(page).getByText('Atenție: aceste e-mailuri conțin toate datele programării').isVisible()).toBe(true);
@@ -166,8 +167,17 @@ describe('the admin page', () => {
     // Patient e-mails off.
     await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).uncheck();
 
+    // Data retention: 90 days until saved; checked as typed with the API's limits, in Romanian.
+    const retention = section(page, /Păstrarea datelor/).getByLabel('Zile de păstrare după examinare');
+    expect(await retention.inputValue()).toBe('90');
+    await retention.fill('5');
+    await expect.poll(() => page.locator('#retention-days-err').innerText()).toBe('trebuie să fie cel puțin 7 zile');
+    expect(await retention.getAttribute('aria-invalid')).toBe('true');
+    await retention.fill('30');
+    expect(await page.locator('#retention-days-err').isHidden()).toBe(true);
+
     expect(await page.locator('#save-state').innerText()).toBe(
-      'Modificări nesalvate: Destinatari programări, Copie ascunsă (BCC), Destinatari anulări, Destinatari mementouri de plată, E-mailuri către pacienți.',
+      'Modificări nesalvate: Destinatari programări, Copie ascunsă (BCC), Destinatari anulări, Destinatari mementouri de plată, E-mailuri către pacienți, Păstrarea datelor.',
     );
     await page.getByRole('button', { name: 'Salvare' }).click();
     await page.getByText('Setările au fost salvate (versiunea 2).').waitFor();
@@ -185,6 +195,7 @@ describe('the admin page', () => {
       cancellation: { recipients: [STAFF.cancellations], noticeHours: 12 },
       paymentReminder: { recipients: [], hoursBefore: 24 },
       patientEmails: false,
+      retentionDays: 30,
     });
     expect(stored.body.updatedBy).toMatch(/^test admin/);
 
@@ -197,6 +208,7 @@ describe('the admin page', () => {
     expect(await listed(page, 'paymentReminder')).toEqual([]);
     expect(await page.locator('#empty-paymentReminder').isVisible()).toBe(true);
     expect(await cancellationSection(page).getByRole('spinbutton').inputValue()).toBe('12');
+    expect(await page.locator('#retention-days').inputValue()).toBe('30');
     expect(await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).isChecked()).toBe(false);
     expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
     expect(await page.locator('.badge.dirty:visible').count()).toBe(0);
@@ -258,6 +270,7 @@ describe('the admin page', () => {
         cancellation: { recipients: [STAFF.cancellations, 'sef-sectie@clinica.test'], noticeHours: 12 },
         paymentReminder: current.body.paymentReminder,
         patientEmails: false,
+        retentionDays: current.body.retentionDays,
       },
     });
     expect(other.status).toBe(200);

@@ -45,6 +45,7 @@ const routes = (inst: string, bookingId = B_BOOKING, notificationId = `${inst}/x
     { method: 'POST', path: `/api/v1/institutions/${inst}/bookings/${bookingId}/cancel`, scope: 'booking', body: {} },
     { method: 'POST', path: `/api/v1/institutions/${inst}/bookings/${bookingId}/payment`, scope: 'booking', body: {} },
     { method: 'POST', path: `/api/v1/institutions/${inst}/bookings/${bookingId}/reschedule`, scope: 'booking', body: { startsAt: start } },
+    { method: 'DELETE', path: `/api/v1/institutions/${inst}/bookings/${bookingId}/personal-data`, scope: 'admin' },
     { method: 'GET', path: `/api/v1/institutions/${inst}/notifications`, scope: 'admin' },
     { method: 'GET', path: `/api/v1/institutions/${inst}/notifications?bookingId=${bookingId}`, scope: 'admin' },
     {
@@ -347,6 +348,7 @@ describe('OpenAPI document', () => {
         `POST ${inst}/bookings/{bookingId}/cancel`,
         `POST ${inst}/bookings/{bookingId}/payment`,
         `POST ${inst}/bookings/{bookingId}/reschedule`,
+        `DELETE ${inst}/bookings/{bookingId}/personal-data`,
         `GET ${inst}/notifications`,
         `POST ${inst}/notifications/{notificationId}/resend`,
         'GET /api/v1/token',

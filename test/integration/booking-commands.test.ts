@@ -56,6 +56,11 @@ describe('cancel', () => {
     expect(notice.parsed.text).toContain('Pacientul este răcit');
     expect(final.status).toBe('cancelled');
     expect(engine.smtp.byKind('booking-cancelled-patient', booking.bookingId)[0]!.envelopeTo).toContain(STAFF.bccOn);
+    // The retention clock: the exam start and the cancellation time, recorded by the client and by the workflow's end.
+    const [times] = await engine.db.sql<{ exam_starts_at: Date; cancelled_at: Date }[]>`
+      SELECT exam_starts_at, cancelled_at FROM bookings WHERE institution_id = ${INST} AND booking_id = ${booking.bookingId}`;
+    expect(times!.exam_starts_at.toISOString()).toBe(new Date(booking.exam.startsAt).toISOString());
+    expect(times!.cancelled_at.toISOString()).toBe(answer.cancelledAt);
   });
 
   it('notifies a last-minute cancellation at once and marks it', async () => {
@@ -117,6 +122,9 @@ describe('reschedule', () => {
     await engine.smtp.waitFor((m) => m.filter((x) => x.bookingId === booking.bookingId && x.kind?.startsWith('booking-rescheduled')).length === 2);
     const staff = engine.smtp.byKind('booking-rescheduled-staff', booking.bookingId)[0]!;
     expect(staff.envelopeTo.sort()).toEqual([STAFF.planning, STAFF.reception].sort());
+    const [moved] = await engine.db.sql<{ exam_starts_at: Date }[]>`
+      SELECT exam_starts_at FROM bookings WHERE institution_id = ${INST} AND booking_id = ${booking.bookingId}`;
+    expect(moved!.exam_starts_at.toISOString()).toBe(startsAt);
 
     const answer = await engine.bookings.cancel(INST, booking.bookingId, {});
     expect(Date.parse(answer.noticeDueAt)).toBe(Date.parse(startsAt) - HOUR);

@@ -129,6 +129,10 @@ describe('docker-compose.yml', () => {
     }
     const script = readFileSync(path.join(ROOT, 'deploy/temporal/create-namespace.sh'), 'utf8');
     for (const sa of ['InstitutionId=Keyword', 'ExamStartsAt=Datetime', 'BookingStatus=Keyword']) expect(script).toContain(sa);
+    // Closed runs are kept no longer than the shortest retentionDays (7), on create and on every start.
+    expect(environment('temporal-namespace').TEMPORAL_NAMESPACE_RETENTION).toBe('7d');
+    expect(script).toMatch(/namespace create [^\n]*--retention "\$RETENTION"/);
+    expect(script).toMatch(/namespace update [^\n]*--retention "\$RETENTION"/);
   });
 
   it('pins every image to an exact version', () => {

@@ -51,7 +51,9 @@ function entry(n) {
   const titleId = `entry-${encodeURIComponent(n.id).replace(/%/g, '_')}`;
   const facts = el('dl', { class: 'facts' });
   facts.append(fact(S.fieldBooking, n.bookingId ? bookingButton(n.bookingId) : S.none));
-  facts.append(fact(S.fieldRecipients, n.recipients.length ? n.recipients.join(', ') : S.none));
+  // Erased (retention or on request): the addresses and the subject are gone; the facts stay.
+  if (n.erasedAt) facts.append(fact(S.fieldRecipients, t('erasedData', { at: formatTime(n.erasedAt) })));
+  else facts.append(fact(S.fieldRecipients, n.recipients.length ? n.recipients.join(', ') : S.none));
   if (n.bcc.length) facts.append(fact(S.fieldBcc, n.bcc.join(', ')));
   if (n.subject) facts.append(fact(S.fieldSubject, n.subject));
   facts.append(fact(S.fieldCreated, formatTime(n.createdAt)));
@@ -70,10 +72,11 @@ function entry(n) {
       { class: 'entry-head' },
       el('h3', { id: titleId, text: kindLabel(n.kind) }),
       el('span', { class: `badge status status-${n.status}`, text: statusLabel(n.status) }),
+      n.erasedAt ? el('span', { class: 'badge erased', text: S.erasedBadge }) : null,
     ),
     facts,
   );
-  if (n.status === 'failed' && n.kind !== 'test') {
+  if (n.status === 'failed' && n.kind !== 'test' && !n.erasedAt) {
     const result = el('p', { class: 'resend-result', role: 'status' });
     const button = el('button', { type: 'button', class: 'secondary resend', 'aria-label': t('resendLabel', { kind: kindLabel(n.kind), booking: n.bookingId || S.none }) }, S.resend);
     button.addEventListener('click', () => void resend(n, /** @type {HTMLButtonElement} */ (button), result));

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The settings view: the five settings of the saved version, edited in place (addresses added
+ * The settings view: the six settings of the saved version, edited in place (addresses added
  * and removed one by one, checked as typed with the API's rules), one "Salvare" for all.
  *
  * - `saved` is the version this page started from (with its ETag); `draft` is what is on the
@@ -10,7 +10,7 @@
  *   between: the page says who and when, keeps the draft, and offers to load the newer one.
  */
 import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t, tv } from './common.js';
-import { addressKey, emailAddressError, hoursError, MAX_BCC, MAX_RECIPIENTS, parseHours } from './validation.js';
+import { addressKey, emailAddressError, hoursError, MAX_BCC, MAX_RECIPIENTS, parseHours, retentionDaysError } from './validation.js';
 
 /** @typedef {'bookingRecipients' | 'bcc' | 'cancellation' | 'paymentReminder'} ListName */
 /** @typedef {{ email: string, enabled?: boolean }} Entry */
@@ -19,12 +19,13 @@ import { addressKey, emailAddressError, hoursError, MAX_BCC, MAX_RECIPIENTS, par
  *   lists: Record<ListName, Entry[]>,
  *   hours: { cancellation: string, paymentReminder: string },
  *   patientEmails: boolean,
+ *   retentionDays: string,
  * }} Draft
  */
 
 /** @type {ListName[]} */
 const LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder'];
-const SECTIONS = /** @type {const} */ (['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'patientEmails']);
+const SECTIONS = /** @type {const} */ (['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'patientEmails', 'retentionDays']);
 /** @type {Record<string, string>} */
 const TITLES = {
   bookingRecipients: S.bookingRecipientsTitle,
@@ -32,6 +33,7 @@ const TITLES = {
   cancellation: S.cancellationTitle,
   paymentReminder: S.paymentReminderTitle,
   patientEmails: S.patientEmailsTitle,
+  retentionDays: S.retentionTitle,
 };
 const BASE_TITLE = document.title;
 
@@ -39,7 +41,7 @@ const BASE_TITLE = document.title;
 let saved = null;
 let etag = '';
 /** @type {Draft} */
-let draft = { lists: { bookingRecipients: [], bcc: [], cancellation: [], paymentReminder: [] }, hours: { cancellation: '', paymentReminder: '' }, patientEmails: true };
+let draft = { lists: { bookingRecipients: [], bcc: [], cancellation: [], paymentReminder: [] }, hours: { cancellation: '', paymentReminder: '' }, patientEmails: true, retentionDays: '' };
 /** @type {{ settings: any, etag: string } | null} the version that overtook ours (after a 412) */
 let newer = null;
 /** Errors the server reported for the last save, by place: `<list>:<index>`, `<list>:list`, `<list>:hours`. */
@@ -63,6 +65,7 @@ function toDraft(s) {
     },
     hours: { cancellation: String(s.cancellation.noticeHours), paymentReminder: String(s.paymentReminder.hoursBefore) },
     patientEmails: s.patientEmails,
+    retentionDays: String(s.retentionDays),
   };
 }
 
@@ -75,6 +78,7 @@ function toBody(d) {
     cancellation: { recipients: emails('cancellation'), noticeHours: parseHours(d.hours.cancellation) },
     paymentReminder: { recipients: emails('paymentReminder'), hoursBefore: parseHours(d.hours.paymentReminder) },
     patientEmails: d.patientEmails,
+    retentionDays: parseHours(d.retentionDays),
   };
 }
 
@@ -91,6 +95,9 @@ function listDiffers(list, a, b) {
  */
 function sectionDiffers(section, a, b) {
   if (section === 'patientEmails') return a.patientEmails !== b.patientEmails;
+  if (section === 'retentionDays') {
+    return parseHours(a.retentionDays) !== parseHours(b.retentionDays) || Number.isNaN(parseHours(a.retentionDays));
+  }
   if (listDiffers(section, a, b)) return true;
   if (section === 'cancellation' || section === 'paymentReminder') {
     return parseHours(a.hours[section]) !== parseHours(b.hours[section]) || Number.isNaN(parseHours(a.hours[section]));
@@ -106,7 +113,9 @@ function typedNotAdded(list) {
 function dirtySections() {
   if (!saved) return [];
   const base = toDraft(saved);
-  return SECTIONS.filter((sec) => sectionDiffers(sec, draft, base) || (sec !== 'patientEmails' && typedNotAdded(sec)));
+  return SECTIONS.filter(
+    (sec) => sectionDiffers(sec, draft, base) || (sec !== 'patientEmails' && sec !== 'retentionDays' && typedNotAdded(sec)),
+  );
 }
 
 const isDirty = () => dirtySections().length > 0;
@@ -131,6 +140,19 @@ function addProblem(list, value) {
 function hoursProblem(list) {
   const error = hoursError(parseHours(draft.hours[list]));
   return error ? tv(error) : '';
+}
+
+function retentionProblem() {
+  const error = retentionDaysError(parseHours(draft.retentionDays));
+  return error ? tv(error) : '';
+}
+
+function showRetentionError() {
+  const message = retentionProblem() || serverErrors.get('retentionDays:value') || '';
+  const err = byId('retention-days-err');
+  err.textContent = message;
+  err.hidden = !message;
+  input('retention-days').setAttribute('aria-invalid', message ? 'true' : 'false');
 }
 
 /**
@@ -275,6 +297,8 @@ function applyVersion(settings, tag) {
   input('hours-paymentReminder').value = draft.hours.paymentReminder;
   showHoursError('cancellation');
   showHoursError('paymentReminder');
+  input('retention-days').value = draft.retentionDays;
+  showRetentionError();
   byId('conflict').hidden = true;
   renderVersion();
   render();
@@ -391,6 +415,7 @@ function placeOf(field) {
     return { key: `${list}:hours`, label: `${TITLES[list]} — ${S[list === 'cancellation' ? 'noticeHoursLabel' : 'hoursBeforeLabel']}`, focus: `hours-${list}` };
   }
   if (field === 'patientEmails') return { key: 'patientEmails:value', label: TITLES.patientEmails || field, focus: 'patientEmails' };
+  if (field === 'retentionDays') return { key: 'retentionDays:value', label: `${TITLES.retentionDays} — ${S.retentionDaysLabel}`, focus: 'retention-days' };
   return null;
 }
 
@@ -428,6 +453,10 @@ function localProblems() {
     const place = placeOf(list === 'cancellation' ? 'cancellation.noticeHours' : 'paymentReminder.hoursBefore');
     if (problem && place) problems.push({ label: place.label, message: problem, focus: place.focus });
   }
+  showRetentionError();
+  const retention = retentionProblem();
+  const place = placeOf('retentionDays');
+  if (retention && place) problems.push({ label: place.label, message: retention, focus: place.focus });
   return problems;
 }
 
@@ -478,6 +507,7 @@ async function save() {
     render();
     showHoursError('cancellation');
     showHoursError('paymentReminder');
+    showRetentionError();
     showSaveMessage('error', S.serverRefused, [problemList(shown)]);
     byId('save-message').focus();
     return;
@@ -597,6 +627,13 @@ function wire() {
       render();
     });
   }
+  const retention = input('retention-days');
+  retention.addEventListener('input', () => {
+    draft.retentionDays = retention.value;
+    serverErrors.delete('retentionDays:value');
+    showRetentionError();
+    render();
+  });
   input('patientEmails').addEventListener('change', () => {
     draft.patientEmails = input('patientEmails').checked;
     render();

@@ -16,6 +16,8 @@ export const MAX_DOMAIN_LENGTH = 255;
 export const MAX_RECIPIENTS = 50;
 export const MAX_BCC = 20;
 export const MAX_HOURS = 720;
+export const MIN_RETENTION_DAYS = 7;
+export const MAX_RETENTION_DAYS = 3650;
 
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
@@ -95,7 +97,20 @@ export function hoursError(value) {
 }
 
 /**
- * The text of an hours field as the number the API receives (NaN when it is not a number).
+ * What is wrong with a retention period in days (retentionDays), in the API's words, or null.
+ * @param {unknown} value
+ * @returns {string | null}
+ */
+export function retentionDaysError(value) {
+  if (typeof value !== 'number' || Number.isNaN(value)) return 'must be a number of days';
+  if (!Number.isInteger(value)) return 'must be a whole number of days';
+  if (value < MIN_RETENTION_DAYS) return `must be at least ${MIN_RETENTION_DAYS} days`;
+  if (value > MAX_RETENTION_DAYS) return `must be at most ${MAX_RETENTION_DAYS} days (10 years)`;
+  return null;
+}
+
+/**
+ * The text of an hours (or days) field as the number the API receives (NaN when it is not a number).
  * @param {string} text
  */
 export function parseHours(text) {

@@ -3,6 +3,7 @@
  * scopes read them. A booking of another institution is indistinguishable from a missing one.
  */
 import { createRoute } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import type { BookingClient } from '../../client/booking-client.js';
 import { listBookingNotifications } from '../../db/notifications.js';
@@ -16,6 +17,7 @@ import {
   CancelRequestSchema,
   CancelResultSchema,
   ERROR_RESPONSES,
+  ErasureResultSchema,
   InstParams,
   PaymentRequestSchema,
   RescheduleRequestSchema,
@@ -41,7 +43,9 @@ const createBooking = createRoute({
   responses: {
     201: json(BookingStartedSchema, 'Created.'),
     200: json(BookingStartedSchema, 'The same booking was already started with the same content.'),
-    409: errorResponse('The booking id is taken by a booking with different content (code `booking_conflict`).'),
+    409: errorResponse(
+      'The booking id is taken by a booking with different content (code `booking_conflict`), or by a booking whose personal data was erased (code `booking_erased`).',
+    ),
     ...ERROR_RESPONSES,
   },
 });
@@ -100,9 +104,24 @@ const rescheduleBooking = createRoute({
   responses: { 200: json(BookingViewSchema, 'The booking, moved.'), 409: REFUSED, ...ERROR_RESPONSES },
 });
 
-export function bookingRoutes(deps: { sql: postgres.Sql; bookings: BookingClient }) {
+const erasePersonalData = createRoute({
+  method: 'delete',
+  path: `${PATH}/{bookingId}/personal-data`,
+  tags: TAG,
+  summary: 'Erase a booking\'s personal data now',
+  description:
+    'On request (admin): the booking\'s personal data in the delivery log (the stored booking, recipients, subjects, SMTP answers) is erased at once, its run is ended (nothing more is sent) and its Temporal history deleted. ' +
+    'Kind, status, times and recipient counts of its e-mails stay for the statistics. Idempotent: a repeat answers 200 with `notificationsErased: 0`, `already-closed`, `already-deleted`. ' +
+    'Afterwards GET of the booking answers 404 and starting it again 409 (`booking_erased`).',
+  security: SECURITY,
+  middleware: [authorize('admin')] as const,
+  request: { params: BookingParams },
+  responses: { 200: json(ErasureResultSchema, 'What was erased.'), ...ERROR_RESPONSES },
+});
+
+export function bookingRoutes(deps: { sql: postgres.Sql; bookings: BookingClient; logger?: Logger }) {
   const app = router();
-  const { sql, bookings } = deps;
+  const { sql, bookings, logger } = deps;
 
   const view = async (inst: string, state: Awaited<ReturnType<BookingClient['getState']>>) =>
     bookingView(state, await listBookingNotifications(sql, inst, state.bookingId));
@@ -137,6 +156,16 @@ export function bookingRoutes(deps: { sql: postgres.Sql; bookings: BookingClient
     const { inst, bookingId } = c.req.valid('param');
     const request = c.req.valid('json');
     return c.json(await view(inst, await bookings.reschedule(inst, bookingId, request)), 200);
+  });
+
+  app.openapi(erasePersonalData, async (c) => {
+    const { inst, bookingId } = c.req.valid('param');
+    const result = await bookings.erasePersonalData(inst, bookingId);
+    logger?.info(
+      { institutionId: inst, bookingId, notificationsErased: result.notificationsErased, run: result.run, history: result.history },
+      'personal data erased on request',
+    );
+    return c.json(result, 200);
   });
 
   return app;

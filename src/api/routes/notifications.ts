@@ -44,6 +44,7 @@ const resend = createRoute({
   responses: {
     200: json(NotificationSchema, 'The log entry after the attempt.'),
     409: errorResponse('Not a failed notification (`not_failed`), or a test e-mail (`not_resendable`).'),
+    410: errorResponse('Its personal data was erased (retention or on request), so there is nothing to send (`personal_data_erased`).'),
     ...ERROR_RESPONSES,
   },
 });

@@ -47,6 +47,7 @@ const inputOf = (s: NotificationSettings): NotificationSettingsInput => ({
   cancellation: s.cancellation,
   paymentReminder: s.paymentReminder,
   patientEmails: s.patientEmails,
+  retentionDays: s.retentionDays,
 });
 
 // RFC 9110 entity-tag: optional W/ then a quoted string of visible characters except ".

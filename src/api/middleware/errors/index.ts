@@ -8,7 +8,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { BookingCommandRefusedError, BookingConflictError, BookingNotFoundError } from '../../../client/errors.js';
+import { BookingCommandRefusedError, BookingConflictError, BookingErasedError, BookingNotFoundError } from '../../../client/errors.js';
 import { InstitutionNotFoundError } from '../../../db/institutions.js';
 import { InvalidCursorError } from '../../../db/notifications.js';
 import { StaleSettingsError } from '../../../db/settings.js';
@@ -48,6 +48,11 @@ export function toApiError(err: unknown): ApiError | null {
   if (err instanceof BookingConflictError) {
     return new ApiError(409, 'booking_conflict', 'a booking with this id already exists with different content', [
       { field: 'bookingId', message: 'already used by a booking with different content' },
+    ]);
+  }
+  if (err instanceof BookingErasedError) {
+    return new ApiError(409, 'booking_erased', 'this booking\'s personal data was erased; it cannot be started again under the same id', [
+      { field: 'bookingId', message: 'used by a booking whose personal data was erased' },
     ]);
   }
   if (err instanceof BookingCommandRefusedError) {
