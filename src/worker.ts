@@ -9,7 +9,7 @@
  * At start it also makes sure the daily retention schedule exists (personal-data-retention,
  * src/temporal/retention-schedule.ts); every worker tries, the first one creates it.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { EnvError, WORKER_REQUIRED_VARS, loadEnv, requireVars } from './config/env.js';
 import { connectDatabase } from './db/connect.js';
@@ -20,6 +20,7 @@ import { startMetricsServer } from './metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from './metrics/registry.js';
 import { clientConnectionOptions, loadTemporalConfig, nativeConnectionOptions } from './temporal/connection.js';
 import { ensureRetentionSchedule } from './temporal/retention-schedule.js';
+import { createServiceClient } from './temporal/client.js';
 import { installRuntime } from './temporal/runtime.js';
 import { createBookingWorker } from './temporal/worker-factory.js';
 
@@ -44,9 +45,9 @@ async function main(): Promise<void> {
     keyRing,
     deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt },
   });
-  // A client of its own for the schedule (a data converter, when there is one, goes here too).
+  // A client of its own for the schedule, sealing like every client of the service.
   const clientConnection = await Connection.connect(clientConnectionOptions(temporal));
-  const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+  const client = createServiceClient({ connection: clientConnection, namespace: temporal.namespace, keyRing });
   try {
     const schedule = await ensureRetentionSchedule(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
     logger.info({ scheduleId: 'personal-data-retention', outcome: schedule }, 'retention schedule ready');

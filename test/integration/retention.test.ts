@@ -10,6 +10,7 @@ import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../src/tempor
 import { startEngine, type Engine } from '../support/engine.js';
 import { makeBooking, seedInstitution } from '../support/fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
+import { formatKeyRing } from '../../src/codec/key-ring.js';
 
 const DAY = 86_400_000;
 const INST = 'clinica-retentie';
@@ -52,6 +53,7 @@ describe('the retention schedule', () => {
       TEMPORAL_ADDRESS: engine.env.address,
       TEMPORAL_TASK_QUEUE: engine.taskQueue,
       METRICS_PORT: '0',
+      PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
     });
     expect(worker.output.join('')).toContain('retention schedule ready');
     const description = await engine.env.client.schedule.getHandle(RETENTION_SCHEDULE_ID).describe();
