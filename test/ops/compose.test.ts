@@ -11,6 +11,7 @@ import { parse, parseDocument } from 'yaml';
 import { API_REQUIRED_VARS, ENV_VARIABLES, WORKER_REQUIRED_VARS, loadEnv, requireVars } from '../../src/config/env.js';
 import { loadTemporalConfig } from '../../src/temporal/connection.js';
 import { ROOT } from './support.js';
+import { generateKeyEntry, loadKeyRing } from '../../src/codec/key-ring.js';
 
 interface Service {
   image?: string;
@@ -28,9 +29,18 @@ const composeText = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
 const compose = parse(composeText, { merge: true, uniqueKeys: true }) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
 const services = compose.services;
 
-/** What `docker compose` makes of `${VAR:-default}` with nothing set in the shell. */
+/** Variables the shell must set (`${VAR:?message}`: compose refuses to start without them), as a test sets them. */
+const SHELL: Record<string, string> = { PAYLOAD_KEYS: generateKeyEntry('compose-test') };
+
+/** What `docker compose` makes of `${VAR:-default}` and `${VAR:?message}` with only SHELL set. */
 function interpolate(value: string): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?::?-([^}]*))?\}/g, (_m, _name: string, def?: string) => def ?? '');
+  return value.replace(/\$\{([A-Z0-9_]+)(?::?([-?])([^}]*))?\}/g, (_m, name: string, op?: string, arg?: string) => {
+    if (op === '?') {
+      if (SHELL[name] === undefined) throw new Error(`compose would refuse to start: ${arg}`);
+      return SHELL[name]!;
+    }
+    return SHELL[name] ?? arg ?? '';
+  });
 }
 
 function environment(name: string): Record<string, string> {
@@ -74,6 +84,14 @@ describe('docker-compose.yml', () => {
       expect(env.MAIL_FROM, `${name}: MAIL_FROM`).toBeTruthy();
       expect(parsed.MAIL_FROM).not.toContain('localhost');
     }
+    // Both seal with the same key ring, which the shell must give (compose refuses to start without it).
+    expect(environment('api').PAYLOAD_KEYS).toBe(environment('worker').PAYLOAD_KEYS);
+    expect(loadKeyRing(environment('api')).current.id).toBe('compose-test');
+    expect(composeText).toMatch(/PAYLOAD_KEYS: \$\{PAYLOAD_KEYS:\?[^}]+key create\)\}/);
+    // The UI decodes through the API's codec endpoint, and the API lets the UI's origin call it.
+    const ui = environment('temporal-ui');
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('http://localhost:3000/codec');
+    expect(environment('api').TEMPORAL_UI_ORIGINS).toBe('http://localhost:8080');
     // The worker serves /metrics on the port its health check asks.
     expect(environment('worker').METRICS_PORT).toBe('9464');
     expect(JSON.stringify(services.worker!.healthcheck)).toContain('9464/metrics');
