@@ -411,7 +411,8 @@ describe('the admin page', () => {
     expect(await entries.first().locator('.badge').innerText()).toBe('Eșuat');
     expect(await entries.first().innerText()).toContain('550');
     await entries.first().getByRole('button', { name: /^Retrimite e-mailul eșuat/ }).click();
-    await page.getByText('Retrimis: e-mailul a plecat.').waitFor();
+    // The entry shows it (the screen-reader announcement says it too, a moment later).
+    await page.locator('.resend-result').getByText('Retrimis: e-mailul a plecat.').waitFor();
     expect(await entries.first().locator('.badge').innerText()).toBe('Trimis');
     await bed.engine.smtp.waitFor((m) => m.some((x) => x.bookingId === 'B-PAGINA-2' && x.kind === 'booking-created-staff'));
 

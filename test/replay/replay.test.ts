@@ -3,7 +3,8 @@
  * the workflow that would break a running booking (a non-deterministic change not guarded
  * by `patched()`) fails here. They replay through the service's data converter (payload
  * encryption, encoded failures): histories written before encryption existed hold plain
- * payloads, which the codec passes through, so those bookings keep running.
+ * payloads, which the codec passes through, so those bookings keep running; `*-sealed` ones
+ * were recorded sealed with the fixed test key ring.
  */
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -11,15 +12,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { payloadDataConverter } from '../../src/codec/data-converter.js';
-import { testKeyRing } from '../support/keys.js';
+import { fixedTestKeyRing } from '../support/keys.js';
 
 const dir = fileURLToPath(new URL('./histories/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
 const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
 
 describe('recorded histories', () => {
-  it('are committed', () => {
-    expect(files.length).toBeGreaterThanOrEqual(3);
+  it('are committed, from before and after payload encryption', () => {
+    expect(files.filter((f) => !f.endsWith('-sealed.binpb')).length).toBeGreaterThanOrEqual(6);
+    expect(files.filter((f) => f.endsWith('-sealed.binpb')).length).toBeGreaterThanOrEqual(6);
   });
 
   it('replay against the current workflow code, through the encrypting data converter', async () => {
@@ -28,7 +30,7 @@ describe('recorded histories', () => {
       history: temporal.api.history.v1.History.decode(readFileSync(`${dir}${file}`)),
     }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath, dataConverter: payloadDataConverter(testKeyRing()) }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath, dataConverter: payloadDataConverter(fixedTestKeyRing()) }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

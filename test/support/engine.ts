@@ -8,7 +8,7 @@ import { BOOKING_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.
 import { createBookingWorker } from '../../src/temporal/worker-factory.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { SmtpSink } from './smtp-sink.js';
-import { testKeyRing } from './keys.js';
+import { fixedTestKeyRing } from './keys.js';
 import { payloadDataConverter } from '../../src/codec/data-converter.js';
 import type { KeyRing } from '../../src/codec/key-ring.js';
 
@@ -48,7 +48,7 @@ export async function startEngine(
   options: { inProcessWorker?: boolean; keyRing?: KeyRing } = {},
 ): Promise<Engine> {
   quietRuntime();
-  const keyRing = options.keyRing ?? testKeyRing();
+  const keyRing = options.keyRing ?? fixedTestKeyRing();
   // The engine's client seals payloads like the service's own clients.
   const client = { dataConverter: payloadDataConverter(keyRing) };
   const env =
