@@ -17,19 +17,22 @@ export const RETENTION_WORKFLOW_ID = 'personal-data-retention';
 
 export type EnsureScheduleOutcome = 'created' | 'exists' | 'updated';
 
+/** What each run of the schedule starts. */
+const retentionAction = (taskQueue: string) => ({
+  type: 'startWorkflow' as const,
+  workflowType: 'retentionWorkflow',
+  workflowId: RETENTION_WORKFLOW_ID,
+  taskQueue,
+  args: [] as [],
+  workflowExecutionTimeout: '6 hours',
+});
+
 export async function ensureRetentionSchedule(client: Client, options: { taskQueue: string }): Promise<EnsureScheduleOutcome> {
   try {
     await client.schedule.create<typeof retentionWorkflow>({
       scheduleId: RETENTION_SCHEDULE_ID,
       spec: { calendars: [{ hour: 3, minute: 0, comment: 'daily at 03:00 UTC' }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'retentionWorkflow',
-        workflowId: RETENTION_WORKFLOW_ID,
-        taskQueue: options.taskQueue,
-        args: [],
-        workflowExecutionTimeout: '6 hours',
-      },
+      action: retentionAction(options.taskQueue),
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
       memo: { purpose: 'erases personal data past each institution\'s retentionDays (docs/operations.md)' },
     });
@@ -40,16 +43,6 @@ export async function ensureRetentionSchedule(client: Client, options: { taskQue
   const handle = client.schedule.getHandle(RETENTION_SCHEDULE_ID);
   const current = await handle.describe();
   if (current.action.type === 'startWorkflow' && current.action.taskQueue === options.taskQueue) return 'exists';
-  await handle.update((previous) => ({
-    ...previous,
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'retentionWorkflow',
-      workflowId: RETENTION_WORKFLOW_ID,
-      taskQueue: options.taskQueue,
-      args: [],
-      workflowExecutionTimeout: '6 hours',
-    },
-  }));
+  await handle.update((previous) => ({ ...previous, action: retentionAction(options.taskQueue) }));
   return 'updated';
 }

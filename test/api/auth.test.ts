@@ -11,14 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApiToken, hashToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
 import { EXAMPLE_BOOKING, EXAMPLE_SETTINGS } from '../../src/api/schemas.js';
-import { startApiServer } from '../../src/api/server.js';
 import { createServiceClient } from '../../src/temporal/client.js';
-import { createLogger } from '../../src/logger.js';
 import { SETTINGS, makeBooking } from '../support/fixtures.js';
 import {
   apiClient,
   createTenant,
   stateSnapshot,
+  startApiFor,
   startTestbed,
   type ApiClient,
   type Tenant,
@@ -201,19 +200,7 @@ describe('tenant isolation', () => {
 
 describe('rate limit and headers', () => {
   it('limits each token on its own with 429 and Retry-After', async () => {
-    const limited = await startApiServer({
-      port: 0,
-      hostname: '127.0.0.1',
-      sql: bed.engine.db.sql,
-      bookings: bed.engine.bookings,
-      temporal: { healthcheck: async () => {} },
-      mail: bed.engine.mail,
-      mailFrom: 'notificari@clinica.test',
-      keyRing: bed.engine.keyRing,
-      namespace: 'default',
-      logger: createLogger({ level: 'silent' }),
-      rateLimit: { capacity: 3, refillPerSecond: 0.01 },
-    });
+    const limited = await startApiFor(bed.engine, { rateLimit: { capacity: 3, refillPerSecond: 0.01 } });
     try {
       const client = apiClient(limited.url);
       const path = `/api/v1/institutions/${a.id}/notification-settings`;
@@ -272,19 +259,7 @@ describe('health', () => {
       await deadConnection.withDeadline(Date.now() + 1500, () => deadClient.workflowService.getSystemInfo({}));
     };
     const start = (sql: postgres.Sql, healthcheck: () => Promise<void>) =>
-      startApiServer({
-        port: 0,
-        hostname: '127.0.0.1',
-        sql,
-        bookings: bed.engine.bookings,
-        temporal: { healthcheck },
-        mail: bed.engine.mail,
-        mailFrom: 'notificari@clinica.test',
-        keyRing: bed.engine.keyRing,
-        namespace: 'default',
-        logger: createLogger({ level: 'silent' }),
-        readyTimeoutMs: 2500,
-      });
+      startApiFor(bed.engine, { sql, temporal: { healthcheck }, readyTimeoutMs: 2500 });
     const noDb = await start(deadSql, liveTemporal);
     const noTemporal = await start(bed.engine.db.sql, deadTemporal);
     try {

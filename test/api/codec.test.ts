@@ -7,16 +7,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/api/middleware/auth/tokens.js';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import type { ApiServer } from '../../src/api/server.js';
 import { payloadToJson } from '../../src/codec/payload-json.js';
 import { listCodecRequests } from '../../src/db/codec-requests.js';
-import { createLogger } from '../../src/logger.js';
 import { temporalCliPath } from '../../src/temporal/binaries.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { SETTINGS, makeBooking } from '../support/fixtures.js';
 import { rawHistory } from '../support/history-scan.js';
 import { testKeyRing } from '../support/keys.js';
-import { apiClient, createTenant, startTestbed, type ApiClient, type Testbed } from './support.js';
+import { apiClient, createTenant, startApiFor, startTestbed, type ApiClient, type Testbed } from './support.js';
 
 const run = promisify(execFile);
 const INST = 'clinica-codec';
@@ -29,23 +28,12 @@ const workflowId = bookingWorkflowId(INST, booking.bookingId);
 let sealedInput: ReturnType<typeof payloadToJson>;
 
 /** Another API over the same database and Temporal, with options of its own. */
-async function otherApi(options: { keyRing?: ReturnType<typeof testKeyRing>; loopback?: boolean; origins?: string[] }): Promise<ApiServer> {
-  return startApiServer({
-    port: 0,
-    hostname: '127.0.0.1',
-    sql: bed.engine.db.sql,
-    bookings: bed.engine.bookings,
-    temporal: { healthcheck: async () => {} },
-    mail: bed.engine.mail,
-    mailFrom: 'notificari@clinica.test',
-    keyRing: options.keyRing ?? bed.engine.keyRing,
-    namespace: 'default',
-    logger: createLogger({ level: 'silent' }),
-    rateLimit: false,
+const otherApi = (options: { keyRing?: ReturnType<typeof testKeyRing>; loopback?: boolean; origins?: string[] }): Promise<ApiServer> =>
+  startApiFor(bed.engine, {
+    ...(options.keyRing !== undefined && { keyRing: options.keyRing }),
     ...(options.loopback !== undefined && { codecLoopbackWithoutToken: options.loopback }),
     ...(options.origins !== undefined && { uiOrigins: options.origins }),
   });
-}
 
 /** `temporal workflow show` of the booking, as an operator runs it. */
 async function show(extra: string[]): Promise<{ code: number; out: string }> {

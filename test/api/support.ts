@@ -3,6 +3,7 @@
  * worker) and the API on a free port, called with real `fetch`.
  */
 import type postgres from 'postgres';
+import type { ApiDeps } from '../../src/api/app.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { createApiToken } from '../../src/api/middleware/auth/tokens.js';
 import type { RateLimitOptions } from '../../src/api/middleware/rate-limit/index.js';
@@ -18,9 +19,9 @@ export interface Testbed {
   stop(): Promise<void>;
 }
 
-export async function startTestbed(opts: { rateLimit?: RateLimitOptions | false } = {}): Promise<Testbed> {
-  const engine = await startEngine('dev-server');
-  const api = await startApiServer({
+/** An API over the engine's database, Temporal and SMTP on a free port; `overrides` change any of its deps. */
+export function startApiFor(engine: Engine, overrides: Partial<ApiDeps> = {}): Promise<ApiServer> {
+  return startApiServer({
     port: 0,
     hostname: '127.0.0.1',
     sql: engine.db.sql,
@@ -35,8 +36,14 @@ export async function startTestbed(opts: { rateLimit?: RateLimitOptions | false 
     keyRing: engine.keyRing,
     namespace: 'default',
     logger: createLogger({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' }),
-    rateLimit: opts.rateLimit ?? false,
+    rateLimit: false,
+    ...overrides,
   });
+}
+
+export async function startTestbed(opts: { rateLimit?: RateLimitOptions | false } = {}): Promise<Testbed> {
+  const engine = await startEngine('dev-server');
+  const api = await startApiFor(engine, { rateLimit: opts.rateLimit ?? false });
   return {
     engine,
     api,

@@ -15,7 +15,6 @@ import type { CapturedMail } from '../../src/dev/mail-capture.js';
 import { makeBooking } from '../support/fixtures.js';
 import { Proc, cleanEnv, freePorts, poll, waitForHttp } from './support.js';
 
-const HOUR = 3_600_000;
 const READY = /exam-booking-notifications is running/;
 
 describe('npm run dev', () => {
