@@ -54,6 +54,8 @@ export interface DevStack {
   bookings: BookingClient;
   access: DevAccess & { created: boolean };
   databaseUrl: string;
+  /** True when the database is the embedded PGlite (then databaseUrl holds no secret). */
+  databaseEmbedded: boolean;
   smtpUrl: string;
   temporal: { address: string; namespace: string; uiUrl: string | undefined };
   mailPageUrl: string | undefined;
@@ -210,6 +212,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       bookings,
       access,
       databaseUrl: database.url,
+      databaseEmbedded: database.embedded !== undefined,
       smtpUrl: mailPart_.url,
       temporal: { address: temporal.config.address, namespace: temporal.config.namespace, uiUrl: temporal.server?.uiUrl },
       mailPageUrl: mailPart_.page?.url,
