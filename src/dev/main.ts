@@ -18,6 +18,7 @@ import { EnvError, loadEnv } from '../config/env.js';
 import { createLogger } from '../logger.js';
 import { dataDir as resolveDataDir, loadDevEnv } from './config.js';
 import { runDemo } from './demo.js';
+import { DevPortError } from './ports.js';
 import { startDevStack, type DevStack } from './stack.js';
 
 function banner(stack: DevStack, dataDir: string): string {
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof EnvError) console.error(err.message);
+  if (err instanceof EnvError || err instanceof DevPortError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 });
