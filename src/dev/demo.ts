@@ -11,7 +11,8 @@
  *   DEMO-…-5  unpaid, then paid                → no reminder: the payment cancelled it
  *   test e-mail to the booking recipients      → kind `test`
  *
- * It watches the delivery log, prints each e-mail as it goes, and ends once all 19 are sent
+ * It prints an admin token of `clinica-demo` (the banner's is `default`'s) to see the log in
+ * /admin, watches the delivery log, prints each e-mail as it goes, and ends once all 19 are sent
  * (about 40 s). `npm run demo -- --exit` then stops the stack (exit code 0 when all arrived).
  */
 import type postgres from 'postgres';
@@ -85,8 +86,17 @@ export async function runDemo(stack: DevStack, options: { say: (line: string) =>
   const id = (n: number) => `DEMO-${run}-${n}`;
   const t = () => `+${String(Math.round((Date.now() - started) / SEC)).padStart(3)}s`;
 
+  // The dev banner's token belongs to `default`: the demo's log needs one of its own institution's.
+  const signIn = [
+    `      to see this demo's e-mails in its log, sign in to the admin page with:`,
+    `        admin page      ${base}/admin`,
+    `        institution     ${DEMO_INSTITUTION.id}`,
+    `        admin token     ${admin.token}   (scope admin, institution ${DEMO_INSTITUTION.id}; made for this run)`,
+  ];
   say('');
   say(`demo: institution ${DEMO_INSTITUTION.id} (notice and reminder hours set to 1, so "1 h before" is seconds away)`);
+  for (const line of signIn) say(line);
+  say('');
   const now = Date.now();
   await call(base, booker.token, 'POST', '/bookings', booking(id(1), 'Ana Popescu', 'ana.popescu@example.com', 'RMN cerebral', now + 3 * 24 * HOUR, now + HOUR + 20 * SEC));
   say(`${t()} ${id(1)} booked, unpaid, payment deadline in 1 h 20 s: the reminder is due in 20 s`);
@@ -141,6 +151,7 @@ export async function runDemo(stack: DevStack, options: { say: (line: string) =>
       say(`demo: all ${ALL_KINDS.length} kinds of e-mail sent (${expected.size} e-mails) in ${Math.round((Date.now() - started) / SEC)} s; ${id(5)}, paid in time, got no reminder.`);
       if (unexpected.length) say(`      unexpected: ${unexpected.join(', ')}`);
       say(`      read them at ${stack.mailPageUrl ?? 'your SMTP server'}; the runs are in the Temporal UI${stack.temporal.uiUrl ? ` (${stack.temporal.uiUrl})` : ''}, search: InstitutionId = "${DEMO_INSTITUTION.id}"`);
+      for (const line of signIn) say(line);
       return true;
     }
     await new Promise((r) => setTimeout(r, 1000));

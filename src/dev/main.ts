@@ -18,6 +18,7 @@ import { EnvError, loadEnv } from '../config/env.js';
 import { createLogger } from '../logger.js';
 import { dataDir as resolveDataDir, loadDevEnv } from './config.js';
 import { runDemo } from './demo.js';
+import { DevPortError } from './ports.js';
 import { startDevStack, type DevStack } from './stack.js';
 
 function banner(stack: DevStack, dataDir: string): string {
@@ -33,7 +34,12 @@ function banner(stack: DevStack, dataDir: string): string {
     `  Temporal UI     ${stack.temporal.uiUrl ?? '(configured server: use its own UI)'}   (gRPC ${stack.temporal.address}, namespace ${stack.temporal.namespace})`,
     `  captured mail   ${stack.mailPageUrl ?? `(sent through ${redactUrl(stack.smtpUrl)})`}${stack.mailDir ? `   (files: ${stack.mailDir}; list: npm run mail)` : ''}`,
     `  metrics         ${stack.metricsUrl ?? '(METRICS_PORT=0: off)'}`,
-    `  database        ${redactUrl(stack.databaseUrl)}`,
+    ...(stack.databaseEmbedded
+      ? [
+          `  database        ${stack.databaseUrl}   (embedded PGlite: clients take turns, a transaction at a time)`,
+          `  CLI             DATABASE_URL=${stack.databaseUrl} npm run cli -- token create --institution ${stack.access.institutionId} --scope admin`,
+        ]
+      : [`  database        ${redactUrl(stack.databaseUrl)}`]),
     `  data folder     ${dataDir}`,
     '',
     `  institution     ${stack.access.institutionId}`,
@@ -78,6 +84,8 @@ async function main(): Promise<void> {
         mailPageUrl: stack.mailPageUrl ?? null,
         mailDir: stack.mailDir ?? null,
         metricsUrl: stack.metricsUrl ?? null,
+        // The embedded database's URL has no secret; a configured one stays out of the file.
+        databaseUrl: stack.databaseEmbedded ? stack.databaseUrl : null,
         timings: stack.timings,
       },
       null,
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof EnvError) console.error(err.message);
+  if (err instanceof EnvError || err instanceof DevPortError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 });

@@ -35,7 +35,8 @@ import { parseOrigins } from '../config/env.js';
 import { EMBEDDED_POOL_MAX, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 import { startMailCapture, startMailPage, type MailCapture, type MailPage } from './mail-capture.js';
 import { ensureDevAccess, type DevAccess } from './seed.js';
-import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.js';
+import { checkDevPorts, devPorts, portErrorOf } from './ports.js';
+import { startTemporalDevServer, stopLeftover, type TemporalDevServer } from './temporal-dev-server.js';
 
 export interface DevStackOptions {
   env: Env;
@@ -55,6 +56,8 @@ export interface DevStack {
   bookings: BookingClient;
   access: DevAccess & { created: boolean };
   databaseUrl: string;
+  /** True when the database is the embedded PGlite (then databaseUrl holds no secret). */
+  databaseEmbedded: boolean;
   smtpUrl: string;
   temporal: { address: string; namespace: string; uiUrl: string | undefined };
   mailPageUrl: string | undefined;
@@ -92,14 +95,20 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     }
   };
 
+  const temporalEmbedded = !temporalConfigured(source);
+  const ports = devPorts(env, dev, temporalEmbedded);
   try {
+    // Before anything starts. A dev server a killed dev process left behind holds its own
+    // ports: it goes first, or it would be reported as "something else".
+    if (temporalEmbedded) await stopLeftover(path.join(dataDir, 'temporal.pid'), path.join(dataDir, 'temporal.sqlite'));
+    await checkDevPorts(ports);
     await mkdir(dataDir, { recursive: true });
     const runtime = await installRuntime({ logger, sdkMetrics: env.METRICS_PORT !== 0, shutdownSignals: [] });
     setSdkMetricsUrl(runtime.sdkMetricsUrl);
 
     // Temporal, PostgreSQL and the mail capture start side by side.
     const temporalPart = (async (): Promise<{ config: TemporalConfig; server?: TemporalDevServer }> => {
-      if (temporalConfigured(source)) return { config: loadTemporalConfig(source, 'for npm run dev') };
+      if (!temporalEmbedded) return { config: loadTemporalConfig(source, 'for npm run dev') };
       const t = performance.now();
       say(`starting the Temporal dev server (${path.join(dataDir, 'temporal.sqlite')})…`);
       const server = await startTemporalDevServer({
@@ -213,6 +222,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       bookings,
       access,
       databaseUrl: database.url,
+      databaseEmbedded: database.embedded !== undefined,
       smtpUrl: mailPart_.url,
       temporal: { address: temporal.config.address, namespace: temporal.config.namespace, uiUrl: temporal.server?.uiUrl },
       mailPageUrl: mailPart_.page?.url,
@@ -223,6 +233,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     };
   } catch (err) {
     await stopAll();
-    throw err;
+    // Taken between the check and the bind: the same message as the check's.
+    throw portErrorOf(err, ports) ?? err;
   }
 }

@@ -154,7 +154,7 @@ async function setNamespaceRetention(address: string, namespace: string, days: n
 }
 
 /** Stops a dev server that an earlier, killed dev process left running on the same file. */
-async function stopLeftover(pidFile: string, dbFile: string): Promise<void> {
+export async function stopLeftover(pidFile: string, dbFile: string): Promise<void> {
   let pid: number;
   try {
     pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);

@@ -4,7 +4,6 @@
  * through the API, stop cleanly on Ctrl-C (SIGINT to its process group, as a terminal sends
  * it) and, started again on the same folder, still send that booking's pending reminder.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { Connection } from '@temporalio/client';
 import { payloadToJson } from '../../src/codec/payload-json.js';
@@ -13,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CapturedMail } from '../../src/dev/mail-capture.js';
 import { makeBooking } from '../support/fixtures.js';
-import { Proc, cleanEnv, freePorts, poll, waitForHttp } from './support.js';
+import { Proc, cleanEnv, freePorts, poll, processesUsing, waitForHttp } from './support.js';
 
 const READY = /exam-booking-notifications is running/;
 
@@ -205,20 +204,6 @@ describe('npm run dev', () => {
     expect(dev!.text).toMatch(/\nstopped\n/);
     expect(processesUsing(dir)).toEqual([]);
   });
-
-  /** Command lines of running processes that mention `text` (e.g. the data folder). */
-  function processesUsing(text: string): string[] {
-    const found: string[] = [];
-    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-        if (cmd.includes(text) && Number(pid) !== process.pid) found.push(`${pid}: ${cmd}`);
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return found;
-  }
 
   async function readMailDir(): Promise<CapturedMail[]> {
     const { listCapturedMail } = await import('../../src/dev/mail-capture.js');

@@ -3,6 +3,7 @@
  * (npm scripts, `node --import tsx …`), free ports, and polling HTTP endpoints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort } from '../../src/temporal/runtime.js';
 
@@ -142,3 +143,17 @@ export async function poll<T>(what: string, fn: () => Promise<T | undefined>, ti
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+
+/** Command lines of running processes that mention `text` (e.g. a data folder), this one aside. */
+export function processesUsing(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmd.includes(text) && Number(pid) !== process.pid) found.push(`${pid}: ${cmd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
