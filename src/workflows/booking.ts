@@ -24,13 +24,14 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import { BookingSchedule, type ScheduledNotification } from '../domain/booking-schedule.js';
 import type { BookingState, CancelRequest, NotificationEntry } from '../domain/booking-state.js';
 import { isoInstantError, toIso } from '../domain/due-times.js';
 import type { Booking, DeliveryOutcome, NotificationContext, NotificationKind } from '../domain/types.js';
-import { BOOKING_STATUS, EXAM_STARTS_AT } from '../temporal/search-attributes.js';
+import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
 import { notificationId } from './ids.js';
 import {
   REFUSAL,
@@ -43,11 +44,13 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
+/**
+ * Runs started before the search attributes were decided from the run's own start attributes
+ * also carry `searchAttributes: boolean` here; it is ignored (it always agreed with them).
+ */
 export interface BookingWorkflowInput {
   institutionId: string;
   booking: Booking;
-  /** Whether the server has the booking search attributes registered (the time-skipping test server has none). */
-  searchAttributes?: boolean;
 }
 
 const { loadDueTimings, recordBookingClosed } = proxyActivities<Activities>({
@@ -71,6 +74,8 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   const { institutionId } = input;
   const booking: Booking = clone(input.booking);
   const bookingId = booking.bookingId;
+  // The client sets the search attributes at start whenever the server has them registered.
+  const indexed = workflowInfo().typedSearchAttributes.get(INSTITUTION_ID) !== undefined;
 
   const schedule = new BookingSchedule({ startsAt: booking.exam.startsAt, payment: booking.payment });
   let status: BookingState['status'] = 'scheduled';
@@ -83,7 +88,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
 
   const setStatus = (next: BookingState['status']): void => {
     status = next;
-    if (input.searchAttributes) upsertSearchAttributes({ [BOOKING_STATUS.name]: [next] });
+    if (indexed) upsertSearchAttributes([{ key: BOOKING_STATUS, value: next }]);
   };
 
   const entryOf = (n: ScheduledNotification): NotificationEntry => ({
@@ -188,7 +193,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       const now = Date.now();
       deliver('booking-rescheduled-staff', `rescheduled-${reschedules}`, context, now);
       deliver('booking-rescheduled-patient', `rescheduled-${reschedules}`, context, now);
-      if (input.searchAttributes) upsertSearchAttributes({ [EXAM_STARTS_AT.name]: [new Date(schedule.startsAtMs)] });
+      if (indexed) upsertSearchAttributes([{ key: EXAM_STARTS_AT, value: new Date(schedule.startsAtMs) }]);
       return buildState();
     },
     {
