@@ -20,6 +20,7 @@ import type { Booking } from '../domain/types.js';
 import type { DueTimings } from '../domain/types.js';
 import { getBookingRecord, recordBooking, recordBookingTimes } from '../db/bookings.js';
 import { eraseBookingPersonalData } from '../db/retention.js';
+import { hasBookingSearchAttributes } from '../temporal/registered-search-attributes.js';
 import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
 import { DEFAULT_TASK_QUEUE } from '../temporal/worker-factory.js';
 import type { bookingWorkflow } from '../workflows/booking.js';
@@ -39,8 +40,6 @@ export interface BookingClientOptions {
   client: Client;
   sql: postgres.Sql;
   taskQueue?: string;
-  /** Set the booking search attributes (the server must have them registered). */
-  searchAttributes?: boolean;
 }
 
 export interface StartResult {
@@ -72,11 +71,9 @@ const SIGNAL_CONCURRENCY = 32;
  */
 export class BookingClient {
   private readonly taskQueue: string;
-  private readonly searchAttributes: boolean;
 
   constructor(private readonly options: BookingClientOptions) {
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
-    this.searchAttributes = options.searchAttributes ?? true;
   }
 
   /**
@@ -95,15 +92,17 @@ export class BookingClient {
     });
     if (record.outcome === 'conflict') throw new BookingConflictError(booking.bookingId);
     if (record.outcome === 'erased') throw new BookingErasedError(booking.bookingId);
+    // The run upserts its status only when it was started with the attributes.
+    const indexed = await hasBookingSearchAttributes(this.options.client);
     try {
       await this.options.client.workflow.start<typeof bookingWorkflow>('bookingWorkflow', {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [{ institutionId, booking, searchAttributes: this.searchAttributes }],
+        args: [{ institutionId, booking }],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { institutionId, bookingId: booking.bookingId, examStartsAt: booking.exam.startsAt },
-        ...(this.searchAttributes && {
+        ...(indexed && {
           typedSearchAttributes: [
             { key: INSTITUTION_ID, value: institutionId },
             { key: EXAM_STARTS_AT, value: new Date(booking.exam.startsAt) },

@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  canCancelAt,
   cancellationNoticeDueAt,
   HOUR_MS,
   isLastMinuteCancellation,
   isoInstantError,
   parseInstant,
   paymentReminderDueAt,
-  paymentReminderPlan,
   toIso,
 } from './due-times.js';
 
@@ -99,54 +97,6 @@ describe('across DST changes in Europe/Bucharest, hours are absolute', () => {
     const due = paymentReminderDueAt(deadline, 24);
     expect(deadline - due).toBe(86_400_000);
     expect(bucharest(due)).toBe('24/10/2026, 13:00');
-  });
-});
-
-describe('canCancelAt', () => {
-  it('allows a cancellation only before the exam starts', () => {
-    const startsAt = at('2026-12-01T09:30:00+02:00');
-    expect(canCancelAt(startsAt, startsAt - 1)).toBe(true);
-    expect(canCancelAt(startsAt, startsAt)).toBe(false);
-    expect(canCancelAt(startsAt, startsAt + HOUR_MS)).toBe(false);
-  });
-});
-
-describe('paymentReminderPlan', () => {
-  const deadlineMs = at('2026-11-30T09:30:00+02:00');
-
-  it('sends at deadline − hoursBefore when that is still ahead', () => {
-    const plan = paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs: at('2026-11-20T10:00:00+02:00') });
-    expect(plan).toEqual({ kind: 'at', dueAtMs: at('2026-11-29T09:30:00+02:00') });
-  });
-
-  it('sends at once when the due moment has passed but the deadline has not', () => {
-    const nowMs = at('2026-11-30T08:00:00+02:00');
-    expect(paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs })).toEqual({ kind: 'at', dueAtMs: nowMs });
-  });
-
-  it('sends nothing once the deadline itself has passed (or is now)', () => {
-    expect(paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs: deadlineMs + 1 })).toEqual({
-      kind: 'none',
-      reason: 'deadline-passed',
-    });
-    expect(paymentReminderPlan({ deadlineMs, hoursBefore: 24, nowMs: deadlineMs })).toEqual({
-      kind: 'none',
-      reason: 'deadline-passed',
-    });
-  });
-
-  it('never plans a moment in the past or after the deadline (property)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 1, max: 720 }), fc.integer({ min: 0, max: 4e12 }), (d, h, now) => {
-        const plan = paymentReminderPlan({ deadlineMs: d, hoursBefore: h, nowMs: now });
-        if (plan.kind === 'at') {
-          expect(plan.dueAtMs).toBeGreaterThanOrEqual(now);
-          expect(plan.dueAtMs).toBeLessThan(d);
-        } else {
-          expect(d).toBeLessThanOrEqual(now);
-        }
-      }),
-    );
   });
 });
 

@@ -26,26 +26,9 @@ export function isLastMinuteCancellation(startsAtMs: number, noticeHours: number
   return cancelledAtMs >= startsAtMs - hoursToMs(noticeHours);
 }
 
-/** A booking can be cancelled only before its exam starts (at the start itself it is too late). */
-export function canCancelAt(startsAtMs: number, nowMs: number): boolean {
-  return nowMs < startsAtMs;
-}
-
+/** The payment reminder's nominal moment; whether it is owed, and when it goes, is the schedule's (booking-schedule.ts). */
 export function paymentReminderDueAt(deadlineMs: number, hoursBefore: number): number {
   return deadlineMs - hoursToMs(hoursBefore);
-}
-
-export type PaymentReminderPlan = { kind: 'at'; dueAtMs: number } | { kind: 'none'; reason: 'deadline-passed' };
-
-/**
- * When to send an unpaid booking's payment reminder, seen from `nowMs`: at its due moment; at
- * once if that moment has passed but the deadline has not; not at all once the deadline itself
- * has passed (a deadline exactly now counts as passed: a reminder would be useless).
- */
-export function paymentReminderPlan(input: { deadlineMs: number; hoursBefore: number; nowMs: number }): PaymentReminderPlan {
-  const { deadlineMs, hoursBefore, nowMs } = input;
-  if (deadlineMs <= nowMs) return { kind: 'none', reason: 'deadline-passed' };
-  return { kind: 'at', dueAtMs: Math.max(nowMs, paymentReminderDueAt(deadlineMs, hoursBefore)) };
 }
 
 // ---- ISO-8601 instants -------------------------------------------------------------------

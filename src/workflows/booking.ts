@@ -24,19 +24,14 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import { BookingSchedule, type ScheduledNotification } from '../domain/booking-schedule.js';
 import type { BookingState, CancelRequest, NotificationEntry } from '../domain/booking-state.js';
-import { cancellationNoticeDueAt, isLastMinuteCancellation, paymentReminderDueAt } from '../domain/due-times.js';
-import type { TimingsUpdate } from './messages.js';
-import type {
-  Booking,
-  DeliveryOutcome,
-  DueTimings,
-  NotificationContext,
-  NotificationKind,
-} from '../domain/types.js';
-import { BOOKING_STATUS, EXAM_STARTS_AT } from '../temporal/search-attributes.js';
+import { isoInstantError, toIso } from '../domain/due-times.js';
+import type { Booking, DeliveryOutcome, NotificationContext, NotificationKind } from '../domain/types.js';
+import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
 import { notificationId } from './ids.js';
 import {
   REFUSAL,
@@ -49,11 +44,13 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 
+/**
+ * Runs started before the search attributes were decided from the run's own start attributes
+ * also carry `searchAttributes: boolean` here; it is ignored (it always agreed with them).
+ */
 export interface BookingWorkflowInput {
   institutionId: string;
   booking: Booking;
-  /** Whether the server has the booking search attributes registered (the time-skipping test server has none). */
-  searchAttributes?: boolean;
 }
 
 const { loadDueTimings, recordBookingClosed } = proxyActivities<Activities>({
@@ -71,46 +68,39 @@ const { deliverNotification, recordDeliveryGaveUp } = proxyActivities<Activities
 
 // The workflow sandbox has no structuredClone; bookings are plain JSON anyway.
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-const iso = (ms: number): string => new Date(ms).toISOString();
-const instant = (value: string): number => new Date(value).getTime();
+const audienceOf = (kind: NotificationKind): 'patient' | 'staff' => (kind.endsWith('-patient') ? 'patient' : 'staff');
 
 export async function bookingWorkflow(input: BookingWorkflowInput): Promise<BookingState> {
   const { institutionId } = input;
   const booking: Booking = clone(input.booking);
   const bookingId = booking.bookingId;
+  // The client sets the search attributes at start whenever the server has them registered.
+  const indexed = workflowInfo().typedSearchAttributes.get(INSTITUTION_ID) !== undefined;
 
-  let timings: DueTimings | undefined;
-  let timingsVersion = -1;
-  let wakeUp = false; // set by every handler: the timer loop recomputes its next due moment
+  const schedule = new BookingSchedule({ startsAt: booking.exam.startsAt, payment: booking.payment });
   let status: BookingState['status'] = 'scheduled';
-  let paid = booking.payment?.paid ?? false;
   let paidAt: string | undefined;
   let cancellation: BookingState['cancellation'];
-  let noticeSent = false;
   let reschedules = 0;
-  // Payment reminders are per deadline: a new deadline after a reschedule gets its own.
-  let reminderRound = 0;
-  let reminderSettledFor: string | undefined;
   const notifications: NotificationEntry[] = [];
   const inflight = new Set<Promise<void>>();
-
-  const applyTimings = (next: TimingsUpdate): void => {
-    const version = next.version ?? Number.MAX_SAFE_INTEGER;
-    if (version < timingsVersion) return; // an older read must not undo a newer signal
-    timingsVersion = version;
-    timings = { noticeHours: next.noticeHours, hoursBefore: next.hoursBefore };
-    wakeUp = true;
-  };
+  const timingsLoaded = (): boolean => schedule.timings !== undefined;
 
   const setStatus = (next: BookingState['status']): void => {
     status = next;
-    if (input.searchAttributes) upsertSearchAttributes({ [BOOKING_STATUS.name]: [next] });
+    if (indexed) upsertSearchAttributes([{ key: BOOKING_STATUS, value: next }]);
   };
 
+  const entryOf = (n: ScheduledNotification): NotificationEntry => ({
+    notificationId: notificationId(institutionId, bookingId, n.event, audienceOf(n.kind)),
+    kind: n.kind,
+    status: 'pending',
+    dueAt: toIso(n.dueAtMs),
+  });
+
   const deliver = (kind: NotificationKind, event: string, context: NotificationContext, dueAtMs: number): void => {
-    const audience = kind.endsWith('-patient') ? 'patient' : 'staff';
-    const id = notificationId(institutionId, bookingId, event, audience);
-    const entry: NotificationEntry = { notificationId: id, kind, status: 'pending', dueAt: iso(dueAtMs) };
+    const id = notificationId(institutionId, bookingId, event, audienceOf(kind));
+    const entry: NotificationEntry = { notificationId: id, kind, status: 'pending', dueAt: toIso(dueAtMs) };
     notifications.push(entry);
     const settle = (outcome: Pick<DeliveryOutcome, 'status' | 'detail' | 'at'>): void => {
       entry.status = outcome.status;
@@ -127,116 +117,74 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     }).then(settle, async (err: unknown) => {
       // Retries ran out (a day of transient failures): log it as failed, keep the booking going.
       const detail = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      settle({ status: 'failed', detail, at: iso(Date.now()) });
+      settle({ status: 'failed', detail, at: toIso(Date.now()) });
       await recordDeliveryGaveUp(id, detail);
     });
     inflight.add(run);
     void run.finally(() => inflight.delete(run));
   };
 
-  const startsAtMs = (): number => instant(booking.exam.startsAt);
-
-  const noticeDueAtMs = (): number | undefined => {
-    if (!cancellation || noticeSent || !timings) return undefined;
-    return cancellationNoticeDueAt(startsAtMs(), timings.noticeHours, instant(cancellation.cancelledAt));
-  };
-
-  /** The pending reminder's due moment, or undefined when none is owed. */
-  const reminderDueAtMs = (): number | undefined => {
-    const payment = booking.payment;
-    if (!payment || paid || cancellation || !timings) return undefined;
-    if (reminderSettledFor === payment.deadline) return undefined;
-    return paymentReminderDueAt(instant(payment.deadline), timings.hoursBefore);
-  };
-
   const buildState = (): BookingState => {
-    const planned: NotificationEntry[] = [];
-    const reminderAt = reminderDueAtMs();
-    if (reminderAt !== undefined && instant(booking.payment!.deadline) > Date.now()) {
-      const due = iso(Math.max(reminderAt, Date.now()));
-      const event = `payment-reminder-${reminderRound + 1}`;
-      for (const audience of ['patient', 'staff'] as const) {
-        planned.push({
-          notificationId: notificationId(institutionId, bookingId, event, audience),
-          kind: `payment-reminder-${audience}`,
-          status: 'pending',
-          dueAt: due,
-        });
-      }
-    }
-    const noticeAt = noticeDueAtMs();
-    if (noticeAt !== undefined) {
-      planned.push({
-        notificationId: notificationId(institutionId, bookingId, 'cancelled', 'staff'),
-        kind: 'booking-cancelled-staff',
-        status: 'pending',
-        dueAt: iso(noticeAt),
-      });
-    }
+    const noticeDueAt = schedule.noticeDueAt();
     return {
       institutionId,
       bookingId,
       status,
       booking: clone(booking),
-      timings: timings ?? { noticeHours: 0, hoursBefore: 0 },
-      paid,
+      timings: schedule.timings ?? { noticeHours: 0, hoursBefore: 0 },
+      paid: schedule.paid,
       ...(paidAt !== undefined && { paidAt }),
-      ...(cancellation && { cancellation: { ...cancellation, noticeDueAt: iso(noticeDueAtMs() ?? instant(cancellation.noticeDueAt)) } }),
+      ...(cancellation && { cancellation: { ...cancellation, ...(noticeDueAt !== undefined && { noticeDueAt: toIso(noticeDueAt) }) } }),
       reschedules,
-      notifications: [...notifications.map((n) => ({ ...n })), ...planned],
+      notifications: [...notifications.map((n) => ({ ...n })), ...schedule.planned(Date.now()).map(entryOf)],
     };
   };
 
-  // Handlers first, so a cancel that races the start is never lost.
+  // Handlers first, so a cancel that races the start is never lost. Every change to the
+  // schedule raises its revision, which wakes the timer loop below.
   setHandler(stateQuery, buildState);
-  setHandler(settingsChangedSignal, (next) => applyTimings(next));
+  setHandler(settingsChangedSignal, (next) => void schedule.applyTimings(next));
 
   setHandler(
     cancelUpdate,
     async (request) => {
-      await condition(() => timings !== undefined);
-      const cancelledAtMs = Date.now();
-      const noticeHours = timings!.noticeHours;
-      const lastMinute = isLastMinuteCancellation(startsAtMs(), noticeHours, cancelledAtMs);
-      const noticeDueAt = iso(cancellationNoticeDueAt(startsAtMs(), noticeHours, cancelledAtMs));
+      await condition(timingsLoaded);
+      const plan = schedule.cancel(Date.now());
+      const noticeDueAt = toIso(plan.noticeDueAtMs);
       cancellation = {
-        cancelledAt: iso(cancelledAtMs),
+        cancelledAt: toIso(plan.cancelledAtMs),
         ...(request.reason !== undefined && { reason: request.reason }),
         ...(request.cancelledBy !== undefined && { cancelledBy: request.cancelledBy }),
-        lastMinute,
+        lastMinute: plan.lastMinute,
         noticeDueAt,
       };
       setStatus('cancelled');
-      deliver('booking-cancelled-patient', 'cancelled', { cancellation }, cancelledAtMs);
-      wakeUp = true;
-      return { cancelledAt: cancellation.cancelledAt, noticeDueAt, lastMinute };
+      deliver('booking-cancelled-patient', 'cancelled', { cancellation }, plan.cancelledAtMs);
+      return { cancelledAt: cancellation.cancelledAt, noticeDueAt, lastMinute: plan.lastMinute };
     },
     {
       validator: (_request: CancelRequest) => {
-        if (cancellation) throw ApplicationFailure.create({ type: REFUSAL.alreadyCancelled, message: 'the booking is already cancelled' });
-        if (Date.now() >= startsAtMs()) throw ApplicationFailure.create({ type: REFUSAL.examStarted, message: 'the exam has already started' });
+        if (schedule.cancelled) throw ApplicationFailure.create({ type: REFUSAL.alreadyCancelled, message: 'the booking is already cancelled' });
+        if (schedule.examStarted(Date.now())) throw ApplicationFailure.create({ type: REFUSAL.examStarted, message: 'the exam has already started' });
       },
     },
   );
 
   setHandler(markPaidUpdate, async (request) => {
-    await condition(() => timings !== undefined);
-    if (!paid) {
-      paid = true;
-      paidAt = request.paidAt ?? iso(Date.now());
-      wakeUp = true;
-    }
+    await condition(timingsLoaded);
+    if (schedule.markPaid()) paidAt = request.paidAt ?? toIso(Date.now());
     return buildState();
   });
 
   setHandler(
     rescheduleUpdate,
     async (request) => {
-      await condition(() => timings !== undefined); // due moments need the settings loaded at start
+      await condition(timingsLoaded); // due moments need the settings loaded at start
       const previousStartsAt = booking.exam.startsAt;
       const previousPaymentDeadline = booking.payment?.deadline;
       booking.exam.startsAt = request.startsAt;
       if (request.paymentDeadline !== undefined && booking.payment) booking.payment.deadline = request.paymentDeadline;
+      schedule.reschedule(request);
       reschedules += 1;
       const context: NotificationContext = {
         previousStartsAt,
@@ -245,72 +193,45 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       const now = Date.now();
       deliver('booking-rescheduled-staff', `rescheduled-${reschedules}`, context, now);
       deliver('booking-rescheduled-patient', `rescheduled-${reschedules}`, context, now);
-      if (input.searchAttributes) upsertSearchAttributes({ [EXAM_STARTS_AT.name]: [new Date(startsAtMs())] });
-      wakeUp = true;
+      if (indexed) upsertSearchAttributes([{ key: EXAM_STARTS_AT, value: new Date(schedule.startsAtMs) }]);
       return buildState();
     },
     {
       validator: (request) => {
-        if (cancellation) throw ApplicationFailure.create({ type: REFUSAL.cancelled, message: 'a cancelled booking cannot be rescheduled' });
-        if (Date.now() >= startsAtMs()) throw ApplicationFailure.create({ type: REFUSAL.examStarted, message: 'the exam has already started' });
-        const newStart = instant(request.startsAt);
-        if (Number.isNaN(newStart)) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'startsAt is not a valid time' });
-        if (newStart <= Date.now()) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'the new start is in the past' });
+        const now = Date.now();
+        if (schedule.cancelled) throw ApplicationFailure.create({ type: REFUSAL.cancelled, message: 'a cancelled booking cannot be rescheduled' });
+        if (schedule.examStarted(now)) throw ApplicationFailure.create({ type: REFUSAL.examStarted, message: 'the exam has already started' });
+        if (isoInstantError(request.startsAt) !== null) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'startsAt is not a valid time' });
+        if (Date.parse(request.startsAt) <= now) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'the new start is in the past' });
         if (request.paymentDeadline !== undefined) {
-          if (!booking.payment) throw ApplicationFailure.create({ type: REFUSAL.noPayment, message: 'the booking has no payment to move' });
-          if (Number.isNaN(instant(request.paymentDeadline))) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'paymentDeadline is not a valid time' });
+          if (!schedule.hasPayment) throw ApplicationFailure.create({ type: REFUSAL.noPayment, message: 'the booking has no payment to move' });
+          if (isoInstantError(request.paymentDeadline) !== null) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'paymentDeadline is not a valid time' });
         }
       },
     },
   );
 
-  applyTimings(await loadDueTimings(institutionId));
+  schedule.applyTimings(await loadDueTimings(institutionId));
 
   const createdAt = Date.now();
   deliver('booking-created-staff', 'created', {}, createdAt);
   deliver('booking-created-patient', 'created', {}, createdAt);
 
-  // A moment that fell due while the loop slept is logged as due at that moment; one that was
-  // already past when first seen (on arrival, after a settings change) is due now.
-  let lastEvaluatedAt = createdAt;
-  const dueMoment = (at: number, now: number): number => (at >= lastEvaluatedAt ? at : now);
-
-  /** Sends what is due now; returns the next moment something is due (or undefined). */
-  const sendDue = (): number | undefined => {
-    const now = Date.now();
-    const noticeAt = noticeDueAtMs();
-    if (noticeAt !== undefined && noticeAt <= now) {
-      noticeSent = true;
-      deliver('booking-cancelled-staff', 'cancelled', { cancellation: cancellation! }, noticeAt);
-    }
-    const reminderAt = reminderDueAtMs();
-    if (reminderAt !== undefined && reminderAt <= now) {
-      const deadline = booking.payment!.deadline;
-      reminderSettledFor = deadline;
-      reminderRound += 1;
-      if (instant(deadline) > now) {
-        const event = `payment-reminder-${reminderRound}`;
-        deliver('payment-reminder-patient', event, {}, dueMoment(reminderAt, now));
-        deliver('payment-reminder-staff', event, {}, dueMoment(reminderAt, now));
-      }
-    }
-    lastEvaluatedAt = now;
-    const upcoming = [noticeDueAtMs(), reminderDueAtMs()].filter((t): t is number => t !== undefined);
-    return upcoming.length > 0 ? Math.min(...upcoming) : undefined;
-  };
-
   for (;;) {
-    const nextDue = sendDue();
     const now = Date.now();
-    if (cancellation ? noticeSent : now >= startsAtMs() && nextDue === undefined) break;
-    // Wake at the next due moment, or at the exam's start, when the run may end.
-    const wakeAt = Math.min(nextDue ?? Infinity, cancellation ? Infinity : startsAtMs());
-    wakeUp = false;
-    if (wakeAt > now) {
-      const timedOut = !(await condition(() => wakeUp, wakeAt - now));
+    for (const due of schedule.takeDue(now)) {
+      deliver(due.kind, due.event, due.kind === 'booking-cancelled-staff' ? { cancellation: cancellation! } : {}, due.dueAtMs);
+    }
+    if (schedule.isOver(now)) break;
+    const wakeAt = schedule.wakeAt(now);
+    const seen = schedule.revision;
+    if (wakeAt === undefined) {
+      await condition(() => schedule.revision !== seen); // not reached: an unfinished booking has a next moment
+    } else if (wakeAt > now) {
+      const timedOut = !(await condition(() => schedule.revision !== seen, wakeAt - now));
       // Due moments come from settings read at start or signalled since; one more read before
       // sending makes a signal that raced the start harmless.
-      if (timedOut && (cancellation || !paid)) applyTimings(await loadDueTimings(institutionId));
+      if (timedOut && schedule.dependsOnTimings) schedule.applyTimings(await loadDueTimings(institutionId));
     }
   }
 

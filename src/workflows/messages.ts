@@ -6,7 +6,7 @@ import type {
   PaymentRequest,
   RescheduleRequest,
 } from '../domain/booking-state.js';
-import type { DueTimings } from '../domain/types.js';
+import type { VersionedTimings } from '../domain/booking-schedule.js';
 
 /** The booking's state and every notification with its status and due time. */
 export const stateQuery = defineQuery<BookingState>('state');
@@ -21,7 +21,7 @@ export const markPaidUpdate = defineUpdate<BookingState, [PaymentRequest]>('mark
 export const rescheduleUpdate = defineUpdate<BookingState, [RescheduleRequest]>('reschedule');
 
 /** Due-time settings with the settings version they come from (newer wins). */
-export type TimingsUpdate = DueTimings & { version?: number };
+export type TimingsUpdate = VersionedTimings;
 
 /** The institution saved new timings: pending due moments move. */
 export const settingsChangedSignal = defineSignal<[TimingsUpdate]>('settingsChanged');

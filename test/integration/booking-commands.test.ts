@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookingCommandRefusedError } from '../../src/client/errors.js';
 import type { BookingState } from '../../src/domain/booking-state.js';
+import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../../src/temporal/search-attributes.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { startEngine, type Engine } from '../support/engine.js';
 import { recordHistory } from '../support/histories.js';
@@ -49,7 +50,11 @@ describe('cancel', () => {
     });
 
     const final = await result(booking.bookingId);
-    await recordHistory('cancelled-early-notice-at-window', handleOf(booking.bookingId));
+    await recordHistory('cancelled-early-notice-at-window-v2', handleOf(booking.bookingId));
+    // This server has the search attributes: the client set them, the run upserted its status.
+    const { typedSearchAttributes } = await handleOf(booking.bookingId).describe();
+    expect(typedSearchAttributes.get(INSTITUTION_ID)).toBe(INST);
+    expect(typedSearchAttributes.get(BOOKING_STATUS)).toBe('cancelled');
     const notice = engine.smtp.byKind('booking-cancelled-staff', booking.bookingId)[0]!;
     expect(notice.receivedAt).toBeGreaterThanOrEqual(Date.parse(answer.noticeDueAt));
     expect(notice.envelopeTo).toEqual([STAFF.cancellations]);
@@ -104,7 +109,7 @@ describe('payment', () => {
     await sleep(7_000);
     expect(kindsOf(booking.bookingId)).toEqual(['booking-created-patient', 'booking-created-staff']);
     await handleOf(booking.bookingId).terminate('test done');
-    await recordHistory('paid-before-reminder', handleOf(booking.bookingId));
+    await recordHistory('paid-before-reminder-v2', handleOf(booking.bookingId));
   });
 });
 
@@ -125,12 +130,13 @@ describe('reschedule', () => {
     const [moved] = await engine.db.sql<{ exam_starts_at: Date }[]>`
       SELECT exam_starts_at FROM bookings WHERE institution_id = ${INST} AND booking_id = ${booking.bookingId}`;
     expect(moved!.exam_starts_at.toISOString()).toBe(startsAt);
+    expect((await handleOf(booking.bookingId).describe()).typedSearchAttributes.get(EXAM_STARTS_AT)).toEqual(new Date(startsAt));
 
     const answer = await engine.bookings.cancel(INST, booking.bookingId, {});
     expect(Date.parse(answer.noticeDueAt)).toBe(Date.parse(startsAt) - HOUR);
     await expect(engine.bookings.reschedule(INST, booking.bookingId, { startsAt })).rejects.toMatchObject({ code: 'BookingCancelled' });
     await handleOf(booking.bookingId).terminate('test done');
-    await recordHistory('rescheduled-then-cancelled', handleOf(booking.bookingId));
+    await recordHistory('rescheduled-then-cancelled-v2', handleOf(booking.bookingId));
   });
 });
 

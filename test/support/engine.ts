@@ -78,12 +78,7 @@ export async function startEngine(
       })
     : undefined;
   const running = worker ? worker.run() : Promise.resolve();
-  const bookings = new BookingClient({
-    client: env.client,
-    sql: db.sql,
-    taskQueue,
-    searchAttributes: kind === 'dev-server',
-  });
+  const bookings = new BookingClient({ client: env.client, sql: db.sql, taskQueue });
   return {
     env,
     db,
