@@ -18,7 +18,7 @@ import { ERASED_REASON } from '../db/retention.js';
 import { getCurrentSettings } from '../db/settings.js';
 import { buildMessage } from '../email/message.js';
 import { localeFor, renderNotification } from '../email/render.js';
-import type { MailTransport } from '../mail/transport.js';
+import type { MailTransport } from '../email/transport.js';
 import { describeSmtpFailure, isPermanentSmtpFailure } from './smtp-errors.js';
 
 export interface DeliveryDeps {
