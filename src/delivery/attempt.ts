@@ -1,6 +1,8 @@
 /**
  * One send attempt, the part every e-mail shares: build the message, claim the log row with a
- * lease, talk to the SMTP server, record the answer.
+ * lease, talk to the SMTP server, record the answer. A failure report carries the attempt
+ * number the claim returned, so an attempt whose lease ran out and was taken over cannot
+ * overwrite the newer attempt's row when it reports late.
  */
 import type { Institution, NotificationKind } from '../domain/types.js';
 import { claimForSending, markAttemptFailed, markSent } from '../db/notifications.js';
@@ -33,6 +35,8 @@ export type AttemptResult =
       /** One line, for the log row and the caller's error. */
       detail: string;
       permanent: boolean;
+      /** false when a newer attempt had taken the row over: this report changed nothing. */
+      recorded: boolean;
       error: unknown;
     };
 
@@ -74,8 +78,8 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
   } catch (err) {
     const detail = describeSmtpFailure(err);
     const permanent = !input.retryable || isPermanentSmtpFailure(err);
-    await markAttemptFailed(sql, input.notificationId, { error: detail, permanent });
+    const recorded = await markAttemptFailed(sql, input.notificationId, { error: detail, permanent, attempt });
     deps.onAttempt?.(input.kind, permanent ? 'failed' : 'retry', seconds());
-    return { status: 'failed', attempt, detail, permanent, error: err };
+    return { status: 'failed', attempt, detail, permanent, recorded: recorded !== null, error: err };
   }
 }
