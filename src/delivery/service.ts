@@ -116,8 +116,8 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
   if (result.status === 'sent') {
     log.info({ attempt: result.attempt }, 'notification sent');
   } else if (result.status === 'failed' && !result.recorded) {
-    // This attempt's lease ran out and a newer attempt took the row over: that one's record
-    // stands, this late report changed nothing.
+    // This attempt's lease ran out and a newer attempt took the row over (or the booking was
+    // erased meanwhile): the row's record stands, this late report changed nothing.
     log.warn({ attempt: result.attempt, error: result.detail }, 'late SMTP failure of a superseded attempt, not recorded');
   } else if (result.status === 'failed' && !result.permanent) {
     log.warn({ attempt: result.attempt, error: result.detail }, 'transient SMTP failure, will retry');
