@@ -20,7 +20,7 @@ import { migrate } from '../src/db/migrate.js';
 import { saveSettings } from '../src/db/settings.js';
 import type { NotificationSettingsInput } from '../src/domain/types.js';
 import { createLogger } from '../src/logger.js';
-import { createMailTransport, type MailTransport } from '../src/mail/transport.js';
+import { createMailTransport, type MailTransport } from '../src/email/transport.js';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
 import { bookingWorkflowsPath } from '../src/temporal/worker-factory.js';

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase } from '../src/db/connect.js';
 import { createLogger } from '../src/logger.js';
-import { createMailTransport } from '../src/mail/transport.js';
+import { createMailTransport } from '../src/email/transport.js';
 import { createBookingWorker } from '../src/temporal/worker-factory.js';
 import { payloadDataConverter } from '../src/codec/data-converter.js';
 import { parseKeyRing } from '../src/codec/key-ring.js';

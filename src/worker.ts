@@ -15,7 +15,7 @@ import { EnvError, WORKER_REQUIRED_VARS, loadEnv, requireVars } from './config/e
 import { connectDatabase } from './db/connect.js';
 import { loadKeyRing } from './codec/key-ring.js';
 import { createLogger } from './logger.js';
-import { createMailTransport } from './mail/transport.js';
+import { createMailTransport } from './email/transport.js';
 import { startMetricsServer } from './metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from './metrics/registry.js';
 import { clientConnectionOptions, loadTemporalConfig, nativeConnectionOptions } from './temporal/connection.js';

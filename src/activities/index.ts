@@ -4,7 +4,8 @@ import { Context } from '@temporalio/activity';
 import { recordBookingTimes } from '../db/bookings.js';
 import { markFailed } from '../db/notifications.js';
 import { erasePersonalData, type RetentionResult } from '../db/retention.js';
-import { deliverNotification, type DeliveryDeps } from './deliver-notification.js';
+import type { DeliveryDeps } from '../delivery/deps.js';
+import { deliverNotification } from './deliver-notification.js';
 
 export type ActivityDeps = DeliveryDeps;
 

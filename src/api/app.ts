@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import { adminRoutes } from '../admin/routes.js';
 import type { BookingClient } from '../client/booking-client.js';
-import type { MailTransport } from '../mail/transport.js';
+import type { MailTransport } from '../email/transport.js';
 import { metricsHandler } from '../metrics/http.js';
 import { EncryptionCodec } from '../codec/encryption-codec.js';
 import type { KeyRing } from '../codec/key-ring.js';

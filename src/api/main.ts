@@ -10,7 +10,7 @@ import { API_REQUIRED_VARS, EnvError, loadEnv, parseOrigins, requireVars } from 
 import { connectDatabase } from '../db/connect.js';
 import { loadKeyRing } from '../codec/key-ring.js';
 import { createLogger } from '../logger.js';
-import { createMailTransport } from '../mail/transport.js';
+import { createMailTransport } from '../email/transport.js';
 import { clientConnectionOptions, loadTemporalConfig } from '../temporal/connection.js';
 import { startApiOverTemporal } from './server.js';
 

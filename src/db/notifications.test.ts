@@ -164,7 +164,7 @@ describe('sending lifecycle', () => {
     const row = await ensure();
     expect(await resetForResend(db.sql, 'clinic', row.id)).toBeNull();
     await claim(row.id);
-    const failed = await markAttemptFailed(db.sql, row.id, { error: '550 no such user', permanent: true });
+    const failed = await markAttemptFailed(db.sql, row.id, { error: '550 no such user', permanent: true, attempt: 1 });
     expect(failed).toMatchObject({ status: 'failed', publicStatus: 'failed', reason: '550 no such user', attempts: 1 });
     // A failed row is final for the sender until an admin resends it.
     expect(await claim(row.id)).toBeNull();
@@ -182,7 +182,7 @@ describe('sending lifecycle', () => {
   it('marks failed when retries gave up', async () => {
     const row = await ensure();
     await claim(row.id);
-    await markAttemptFailed(db.sql, row.id, { error: 'ECONNREFUSED', permanent: false });
+    await markAttemptFailed(db.sql, row.id, { error: 'ECONNREFUSED', permanent: false, attempt: 1 });
     const failed = await markFailed(db.sql, row.id, 'gave up after 1 day: ECONNREFUSED');
     expect(failed).toMatchObject({ status: 'failed', reason: 'gave up after 1 day: ECONNREFUSED', lastError: 'ECONNREFUSED' });
     expect(await markFailed(db.sql, row.id, 'again')).toBeNull();

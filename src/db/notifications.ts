@@ -215,13 +215,16 @@ export interface AttemptFailure {
   /** 5xx and the like: the row becomes 'failed'; otherwise it goes back to 'pending'. */
   permanent: boolean;
   /**
-   * The `attempts` value the claim returned. When given, a late report from an attempt
-   * whose lease was taken over by a newer attempt changes nothing.
+   * The `attempts` value the claim returned: a late report from an attempt whose lease was
+   * taken over by a newer attempt changes nothing.
    */
-  attempt?: number | undefined;
+  attempt: number;
 }
 
-/** Ends a send attempt that did not get the message accepted. Only a 'sending' row changes. */
+/**
+ * Ends a send attempt that did not get the message accepted. Only a 'sending' row held by
+ * this attempt changes; null when it is not (settled, or claimed again since).
+ */
 export async function markAttemptFailed(
   sql: postgres.Sql,
   id: string,
@@ -236,8 +239,7 @@ export async function markAttemptFailed(
              last_error = ${failure.error},
              lease_until = NULL,
              updated_at = now()
-       WHERE id = ${id} AND status = 'sending' AND erased_at IS NULL
-         ${failure.attempt !== undefined ? sql`AND attempts = ${failure.attempt}` : sql``}
+       WHERE id = ${id} AND status = 'sending' AND attempts = ${failure.attempt} AND erased_at IS NULL
       RETURNING *`,
   );
 }

@@ -16,7 +16,7 @@ import type { BookingClient } from '../client/booking-client.js';
 import type { Env } from '../config/env.js';
 import { connectDatabase } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
-import { createMailTransport, type MailTransport } from '../mail/transport.js';
+import { createMailTransport, type MailTransport } from '../email/transport.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from '../metrics/registry.js';
 import {

@@ -9,7 +9,7 @@ import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import { BookingClient } from '../../src/client/booking-client.js';
-import { createMailTransport } from '../../src/mail/transport.js';
+import { createMailTransport } from '../../src/email/transport.js';
 import { testKeyRing } from '../support/keys.js';
 import { createServiceClient } from '../../src/temporal/client.js';
 import { parseKeyRing } from '../../src/codec/key-ring.js';

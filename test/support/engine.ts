@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { BookingClient } from '../../src/client/booking-client.js';
 import { createLogger } from '../../src/logger.js';
-import { createMailTransport, type MailTransport } from '../../src/mail/transport.js';
+import { createMailTransport, type MailTransport } from '../../src/email/transport.js';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries.js';
 import { BOOKING_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
 import { createBookingWorker } from '../../src/temporal/worker-factory.js';

@@ -1,6 +1,6 @@
 /** The delivery log (admin scope): filter, page, resend a failed e-mail. */
 import { createRoute } from '@hono/zod-openapi';
-import type { DeliveryDeps } from '../../activities/deliver-notification.js';
+import type { DeliveryDeps } from '../../delivery/deps.js';
 import { listNotifications } from '../../db/notifications.js';
 import { resendNotification } from '../delivery.js';
 import { authorize } from '../middleware/auth/index.js';

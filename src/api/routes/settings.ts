@@ -4,7 +4,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { BookingClient } from '../../client/booking-client.js';
-import type { DeliveryDeps } from '../../activities/deliver-notification.js';
+import type { DeliveryDeps } from '../../delivery/deps.js';
 import { getCurrentSettings, listSettingsHistory, saveSettings, StaleSettingsError } from '../../db/settings.js';
 import {
   addressListChanges,
