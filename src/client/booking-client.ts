@@ -21,7 +21,7 @@ import type { DueTimings } from '../domain/types.js';
 import { getBookingRecord, recordBooking, recordBookingTimes } from '../db/bookings.js';
 import { eraseBookingPersonalData } from '../db/retention.js';
 import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
-import { DEFAULT_TASK_QUEUE } from '../temporal/worker-factory.js';
+import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue.js';
 import type { bookingWorkflow } from '../workflows/booking.js';
 import { bookingWorkflowId } from '../workflows/ids.js';
 import {
