@@ -1,4 +1,4 @@
-import type { TokenScope } from './middleware/auth/tokens.js';
+import type { TokenScope } from '../domain/tokens.js';
 
 /** Who is calling: set by the auth middleware for every /api/v1 request. */
 export interface AuthInfo {

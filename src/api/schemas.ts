@@ -19,7 +19,7 @@ import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
 import { MAX_PAGE_SIZE } from '../db/notifications.js';
 import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
-import { TOKEN_SCOPES } from './middleware/auth/tokens.js';
+import { TOKEN_SCOPES } from '../domain/tokens.js';
 
 // ---- examples (SPEC §2) -----------------------------------------------------------------
 

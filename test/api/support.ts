@@ -4,7 +4,7 @@
  */
 import type postgres from 'postgres';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import { createApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken } from '../../src/db/tokens.js';
 import type { RateLimitOptions } from '../../src/api/middleware/rate-limit/index.js';
 import { createInstitution } from '../../src/db/institutions.js';
 import { saveSettings } from '../../src/db/settings.js';
