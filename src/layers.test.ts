@@ -1,9 +1,9 @@
 /**
  * Layers that do not leak, checked by a static scan of import statements (no module is
- * loaded): the API process never pulls in the worker SDK. Type-only imports are left out:
- * TypeScript erases them.
+ * loaded): the API process never pulls in the worker SDK, and nothing under src/ reaches into
+ * test/ or bench/. Type-only imports are left out: TypeScript erases them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,12 @@ function importGraph(entry: string): { files: Set<string>; packages: Map<string,
   return { files, packages };
 }
 
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|js|cjs|mjs)$/.test(f))
+    .map((f) => path.join(dir, f));
+}
+
 describe('import scan', () => {
   it('sees value imports and skips type-only ones', () => {
     const source = [
@@ -82,5 +88,20 @@ describe('layers', () => {
   it('the booking client loads nothing of the worker', () => {
     const { packages } = importGraph(path.join(SRC, 'client/booking-client.ts'));
     expect([...packages.keys()].filter((p) => p.startsWith('@temporalio/worker'))).toEqual([]);
+  });
+
+  it('nothing under src/ imports from test/ or bench/', () => {
+    const leaks: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      const source = readFileSync(file, 'utf8');
+      for (const specifier of [...runtimeImports(source), ...source.matchAll(/^\s*import\s+type\s[^'"]*['"]([^'"]+)['"]/gm)].map((s) =>
+        typeof s === 'string' ? s : s[1]!,
+      )) {
+        if (!specifier.startsWith('.')) continue;
+        const target = path.relative(ROOT, path.resolve(path.dirname(file), specifier));
+        if (/^(test|bench)(\/|$)/.test(target)) leaks.push(`${path.relative(ROOT, file)} → ${specifier}`);
+      }
+    }
+    expect(leaks).toEqual([]);
   });
 });
