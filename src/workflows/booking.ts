@@ -254,11 +254,11 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         if (cancellation) throw ApplicationFailure.create({ type: REFUSAL.cancelled, message: 'a cancelled booking cannot be rescheduled' });
         if (Date.now() >= startsAtMs()) throw ApplicationFailure.create({ type: REFUSAL.examStarted, message: 'the exam has already started' });
         const newStart = instant(request.startsAt);
-        if (Number.isNaN(newStart)) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'startsAt is not a valid time' });
-        if (newStart <= Date.now()) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'the new start is in the past' });
+        if (Number.isNaN(newStart)) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'startsAt is not a valid time', details: [{ field: 'startsAt' }] });
+        if (newStart <= Date.now()) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'the new start is in the past', details: [{ field: 'startsAt' }] });
         if (request.paymentDeadline !== undefined) {
           if (!booking.payment) throw ApplicationFailure.create({ type: REFUSAL.noPayment, message: 'the booking has no payment to move' });
-          if (Number.isNaN(instant(request.paymentDeadline))) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'paymentDeadline is not a valid time' });
+          if (Number.isNaN(instant(request.paymentDeadline))) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'paymentDeadline is not a valid time', details: [{ field: 'paymentDeadline' }] });
         }
       },
     },
