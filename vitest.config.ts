@@ -1,15 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// Unit tests live beside the code they test (src/**/*.test.ts) and need no server.
-// Tests under test/ start real Temporal, PostgreSQL and SMTP peers: they run one file at a
-// time so two dev servers never fight over this machine's two cores.
+// Unit tests need no server: they live beside the code they test (src/**/*.test.ts, and the
+// benchmark's helpers under bench/), or under test/unit/ when they use test fixtures (nothing
+// under src/ imports from test/). Every other test under test/ starts real Temporal,
+// PostgreSQL or SMTP peers: those run one file at a time so two dev servers never fight over
+// this machine's two cores.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
         },
       },
@@ -17,6 +19,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/unit/**', '**/node_modules/**'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 120_000,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { createApiToken } from '../src/api/middleware/auth/tokens.js';
+import { createApiToken } from '../src/db/tokens.js';
 import { startApiServer, type ApiServer } from '../src/api/server.js';
 import { BookingClient } from '../src/client/booking-client.js';
 import { createInstitution } from '../src/db/institutions.js';

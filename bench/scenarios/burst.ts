@@ -4,7 +4,7 @@
  * Per step: API latency, booking-to-staff-e-mail latency (request sent → staff e-mail at the
  * SMTP sink), sustained bookings per second (staff e-mails over the step's span), errors.
  */
-import { summarize, type Summary } from '../../src/bench-support/stats.js';
+import { summarize, type Summary } from '../support/stats.js';
 import { benchSettings, type BenchContext } from '../context.js';
 import { cpuProbe, pidsByComm } from '../proc.js';
 import { bookingBody, DAY, pool, sleep } from '../util.js';

@@ -3,7 +3,7 @@
  * activity, complete), started as fast as the same number of concurrent clients allow. Its
  * rate (no-op activities per second) is what the booking throughput is compared with.
  */
-import { summarize, type Summary } from '../../src/bench-support/stats.js';
+import { summarize, type Summary } from '../support/stats.js';
 import { CEILING_QUEUE, type BenchContext } from '../context.js';
 import { cpuProbe, pidsByComm } from '../proc.js';
 import { pool } from '../util.js';

@@ -4,7 +4,7 @@
  * the benchmark waits. Lateness of each reminder e-mail = its arrival at the SMTP sink minus
  * the due moment (patient and staff reminders both counted).
  */
-import { summarize, type Summary } from '../../src/bench-support/stats.js';
+import { summarize, type Summary } from '../support/stats.js';
 import { benchSettings, type BenchContext } from '../context.js';
 import { cpuProbe, pidsByComm } from '../proc.js';
 import { bookingBody, DAY, HOUR, pool, sleep } from '../util.js';

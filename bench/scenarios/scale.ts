@@ -5,7 +5,7 @@
  * API that changes hoursBefore — timed until the state query of every running booking (all
  * of them, queried with bounded concurrency, in passes) shows the moved reminder.
  */
-import { summarize, type Summary } from '../../src/bench-support/stats.js';
+import { summarize, type Summary } from '../support/stats.js';
 import type { BookingState } from '../../src/domain/booking-state.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { stateQuery } from '../../src/workflows/messages.js';

@@ -2,10 +2,13 @@
  * The HTTP API as a Hono app (no listening here: see server.ts). Order of the layers for
  * /api/v1: secure headers → body limit (413) → authentication (401) → rate limit per token
  * (429) → per route: institution and scope (404/403) → validation (400) → handler. Every
- * error leaves through one handler in one shape.
+ * error leaves through one handler in one shape. Every request gets an id first
+ * (hono/request-id: the caller's X-Request-Id when it is sane, else a new UUID), echoed in the
+ * X-Request-Id header, in error bodies and in every log line about the request.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { docsRoutes } from './routes/docs.js';
 import { recordDeliveryAttempt } from '../metrics/registry.js';
@@ -21,7 +24,7 @@ import { CODEC_PATH, codecRoutes } from './routes/codec.js';
 import type { ApiEnv } from './env.js';
 import { authenticate } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
-import { errorHandler, notFoundHandler } from './middleware/errors/index.js';
+import { errorHandler, keepJsonSyntaxErrors, notFoundHandler } from './middleware/errors/index.js';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { validationHook } from './routes/common.js';
@@ -52,12 +55,17 @@ export interface ApiDeps {
   codecLoopbackWithoutToken?: boolean;
 }
 
-/** One line per request: route pattern (not the URL, which carries ids), status, time, token id. */
+/**
+ * Binds the request's logger (a pino child carrying its id), then writes one line per request:
+ * route pattern (not the URL, which carries ids), status, time, token id, request id.
+ */
 function accessLog(logger: Logger): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const started = performance.now();
+    const log = logger.child({ requestId: c.get('requestId') });
+    c.set('logger', log);
     await next();
-    logger.info(
+    log.info(
       {
         method: c.req.method,
         route: c.req.routePath,
@@ -78,8 +86,10 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
 
+  app.use('*', requestId());
   app.use('*', accessLog(logger));
   app.use('*', secureHeaders());
+  app.use('*', keepJsonSyntaxErrors());
   app.use(`${API_PREFIX}/*`, async (c, next) => {
     await next();
     // JSON only, never framed, never cached by shared caches: responses carry patient data.
@@ -118,7 +128,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       title: 'Exam booking notifications API',
       version: '1.0.0',
       description:
-        'E-mail notifications about exam bookings for a medical institution\'s staff. Errors are `{ "error": { "code", "message", "details"? } }`; unknown fields are rejected; bodies over 64 KiB answer 413.',
+        'E-mail notifications about exam bookings for a medical institution\'s staff. Errors are `{ "error": { "code", "message", "details"?, "requestId" } }` (`code` is one of the Error schema\'s list; `requestId` is also the `X-Request-Id` response header); unknown fields are rejected; bodies over 64 KiB answer 413.',
     },
   });
   app.route('/docs', docsRoutes());

@@ -19,7 +19,8 @@ import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
 import { MAX_PAGE_SIZE } from '../db/notifications.js';
 import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
-import { TOKEN_SCOPES } from './middleware/auth/tokens.js';
+import { TOKEN_SCOPES } from '../domain/tokens.js';
+import { ERROR_CODES } from './errors.js';
 
 // ---- examples (SPEC §2) -----------------------------------------------------------------
 
@@ -49,9 +50,13 @@ export const FieldErrorSchema = z
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().meta({ example: 'validation_failed' }),
+      code: z.enum(ERROR_CODES).meta({ example: 'validation_failed', description: 'One of a closed list (docs/api.md#errors-and-limits).' }),
       message: z.string(),
       details: z.array(FieldErrorSchema).optional(),
+      requestId: z.string().meta({
+        description: "The request's id, also in the `X-Request-Id` response header and in the service's logs (the caller's own `X-Request-Id` when it sent a sane one).",
+        example: '3f1c2b9e-5d7a-4c11-9a0e-2b6f8d4e7c10',
+      }),
     }),
   })
   .meta({ id: 'Error' });

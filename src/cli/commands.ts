@@ -14,7 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import type postgres from 'postgres';
-import { createApiToken, revokeApiToken, TOKEN_SCOPES, TokenNotFoundError, type TokenScope } from '../api/middleware/auth/tokens.js';
+import { createApiToken, revokeApiToken, TokenNotFoundError } from '../db/tokens.js';
+import { TOKEN_SCOPES, type TokenScope } from '../domain/tokens.js';
 import { EnvError, loadEnv, requireVars } from '../config/env.js';
 import { connectDatabase } from '../db/connect.js';
 import { createInstitution, getInstitution, InstitutionExistsError } from '../db/institutions.js';

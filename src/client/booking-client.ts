@@ -22,7 +22,7 @@ import { getBookingRecord, recordBooking, recordBookingTimes } from '../db/booki
 import { eraseBookingPersonalData } from '../db/retention.js';
 import { hasBookingSearchAttributes } from '../temporal/registered-search-attributes.js';
 import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
-import { DEFAULT_TASK_QUEUE } from '../temporal/worker-factory.js';
+import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue.js';
 import type { bookingWorkflow } from '../workflows/booking.js';
 import { bookingWorkflowId } from '../workflows/ids.js';
 import {
@@ -62,6 +62,14 @@ export interface ErasureResult {
 }
 
 const REFUSALS = new Set<string>(Object.values(REFUSAL));
+
+/** The field a refusal names in its details (`[{ field }]`), if any. */
+function refusedField(failure: ApplicationFailure): string | undefined {
+  const detail: unknown = failure.details?.[0];
+  if (typeof detail !== 'object' || detail === null) return undefined;
+  const field = (detail as { field?: unknown }).field;
+  return typeof field === 'string' ? field : undefined;
+}
 const GRPC_NOT_FOUND = 5;
 const SIGNAL_CONCURRENCY = 32;
 
@@ -220,19 +228,16 @@ export class BookingClient {
       return await fn();
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && REFUSALS.has(err.cause.type ?? '')) {
-        throw new BookingCommandRefusedError(err.cause.type as RefusalType, err.cause.message);
+        throw new BookingCommandRefusedError(err.cause.type as RefusalType, err.cause.message, refusedField(err.cause));
       }
-      // The database knows the booking, so a run the server cannot update has ended.
-      if (kind === 'update' && (err instanceof WorkflowNotFoundError || isCompletedWorkflowError(err))) {
+      // The database knows the booking, so a run the server cannot update has ended: an update
+      // on a closed run is answered gRPC NOT_FOUND ("workflow execution already completed"),
+      // which the SDK throws as WorkflowNotFoundError (test/integration/booking-commands.test.ts).
+      if (kind === 'update' && err instanceof WorkflowNotFoundError) {
         throw new BookingCommandRefusedError('BookingClosed', 'the booking is closed: its exam has started or its cancellation was notified');
       }
       if (err instanceof WorkflowNotFoundError) throw new BookingNotFoundError(institutionId, bookingId);
       throw err;
     }
   }
-}
-
-function isCompletedWorkflowError(err: unknown): boolean {
-  const message = err instanceof Error ? `${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : '';
-  return /already completed|workflow execution already completed/i.test(message);
 }

@@ -31,7 +31,12 @@ export class BookingErasedError extends Error {
 /** The workflow refused a command (cancel twice, cancel after start, reschedule a cancelled booking…). */
 export class BookingCommandRefusedError extends Error {
   override readonly name = 'BookingCommandRefusedError';
-  constructor(readonly code: RefusalType | 'BookingClosed', message: string) {
+  constructor(
+    readonly code: RefusalType | 'BookingClosed',
+    message: string,
+    /** The request field the refusal is about, when the workflow named one (InvalidTime). */
+    readonly field?: string,
+  ) {
     super(message);
   }
 }

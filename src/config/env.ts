@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue.js';
 
 /**
  * The process environment of SPEC section 8, validated at start: a bad value stops the
@@ -31,7 +32,7 @@ const envSchema = z
     MAIL_FROM: z.email().default('notificari@localhost.localdomain'),
     TEMPORAL_ADDRESS: z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port').optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('booking-notifications'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
     TEMPORAL_API_KEY: z.string().min(1).optional(),
     TEMPORAL_TLS: bool.optional(),
     TEMPORAL_TLS_CLIENT_CERT_PATH: existingFile.optional(),

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { BccEntry, NotificationSettings, NotificationSettingsInput } from '../domain/types.js';
-import { DEFAULT_RETENTION_DAYS } from '../domain/settings-schema.js';
+import { DEFAULT_SETTINGS } from '../domain/settings-schema.js';
 import { InstitutionNotFoundError } from './institutions.js';
 
 /** Thrown when a save names a version that is no longer the current one (HTTP 412). */
@@ -14,16 +14,9 @@ export class StaleSettingsError extends Error {
   }
 }
 
-/** What an institution has before anyone saved anything (version 0). */
+/** What an institution has before anyone saved anything (version 0): a fresh copy of DEFAULT_SETTINGS. */
 export function defaultSettingsInput(): NotificationSettingsInput {
-  return {
-    bookingRecipients: [],
-    bcc: [],
-    cancellation: { recipients: [], noticeHours: 24 },
-    paymentReminder: { recipients: [], hoursBefore: 24 },
-    patientEmails: true,
-    retentionDays: DEFAULT_RETENTION_DAYS,
-  };
+  return structuredClone(DEFAULT_SETTINGS);
 }
 
 interface SettingsDbRow {

@@ -16,7 +16,8 @@
  * (about 40 s). `npm run demo -- --exit` then stops the stack (exit code 0 when all arrived).
  */
 import type postgres from 'postgres';
-import { createApiToken } from '../api/middleware/auth/tokens.js';
+import { createApiToken } from '../db/tokens.js';
+import { DEFAULT_SETTINGS } from '../domain/settings-schema.js';
 import type { Booking, NotificationSettingsInput } from '../domain/types.js';
 import { ensureInstitution } from './seed.js';
 import type { DevStack } from './stack.js';
@@ -33,7 +34,7 @@ const DEMO_SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: ['anulari@clinica-demo.test'], noticeHours: 1 },
   paymentReminder: { recipients: ['facturare@clinica-demo.test'], hoursBefore: 1 },
   patientEmails: true,
-  retentionDays: 90,
+  retentionDays: DEFAULT_SETTINGS.retentionDays,
 };
 
 export const ALL_KINDS = NOTIFICATION_KINDS;

@@ -1,14 +1,15 @@
 /**
  * First-start access for `npm run dev`: an institution and two API tokens (admin, booking),
  * kept in DATA_DIR/dev-access.json so every later start prints the same ones. Tokens are
- * stored hashed in the database like any other (src/api/middleware/auth/tokens.ts); the
+ * stored hashed in the database like any other (src/db/tokens.ts); the
  * clear text lives only in that local, git-ignored file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type postgres from 'postgres';
-import { createApiToken, findActiveToken } from '../api/middleware/auth/tokens.js';
+import { createApiToken, findActiveToken } from '../db/tokens.js';
 import { createInstitution, getInstitution } from '../db/institutions.js';
 import { getCurrentSettings, saveSettings } from '../db/settings.js';
+import { DEFAULT_SETTINGS } from '../domain/settings-schema.js';
 import type { NotificationSettingsInput } from '../domain/types.js';
 
 export const DEV_INSTITUTION = { id: 'default', name: 'Clinica locală (dev)' };
@@ -20,10 +21,10 @@ export const DEV_SETTINGS: NotificationSettingsInput = {
     { email: 'arhiva@clinica-locala.test', enabled: true },
     { email: 'vechi@clinica-locala.test', enabled: false },
   ],
-  cancellation: { recipients: ['anulari@clinica-locala.test'], noticeHours: 24 },
-  paymentReminder: { recipients: ['facturare@clinica-locala.test'], hoursBefore: 24 },
+  cancellation: { recipients: ['anulari@clinica-locala.test'], noticeHours: DEFAULT_SETTINGS.cancellation.noticeHours },
+  paymentReminder: { recipients: ['facturare@clinica-locala.test'], hoursBefore: DEFAULT_SETTINGS.paymentReminder.hoursBefore },
   patientEmails: true,
-  retentionDays: 90,
+  retentionDays: DEFAULT_SETTINGS.retentionDays,
 };
 
 export interface DevAccess {

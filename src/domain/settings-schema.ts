@@ -16,6 +16,8 @@ export const MAX_HOURS = 720;
 export const MIN_RETENTION_DAYS = 7;
 export const MAX_RETENTION_DAYS = 3650;
 export const DEFAULT_RETENTION_DAYS = 90;
+/** Default of both `cancellation.noticeHours` and `paymentReminder.hoursBefore`. */
+export const DEFAULT_HOURS = 24;
 
 /** Adds a "duplicate address" issue at `[index, ...tail]` for every repeated address. Invalid entries are left to their own error. */
 function flagDuplicates(addresses: string[], ctx: z.RefinementCtx, tail: (string | number)[] = []): void {
@@ -53,7 +55,7 @@ const hoursSchema = z
   .int('must be a whole number of hours')
   .min(1, 'must be at least 1 hour')
   .max(MAX_HOURS, `must be at most ${MAX_HOURS} hours (30 days)`)
-  .default(24);
+  .default(DEFAULT_HOURS);
 
 export const retentionDaysSchema = z
   .number({ error: 'must be a number of days' })
@@ -82,15 +84,18 @@ type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B 
 const settingsMatch: Equals<z.output<typeof notificationSettingsInputSchema>, NotificationSettingsInput> = true;
 void settingsMatch;
 
-/** What an institution has before its first save. Deeply frozen: copy it before changing anything. */
-export const DEFAULT_SETTINGS: NotificationSettingsInput = deepFreeze({
-  bookingRecipients: [],
-  bcc: [],
-  cancellation: { recipients: [], noticeHours: 24 },
-  paymentReminder: { recipients: [], hoursBefore: 24 },
-  patientEmails: true,
-  retentionDays: DEFAULT_RETENTION_DAYS,
-});
+/**
+ * What an institution has before its first save: empty lists and every default of the schema
+ * above (the one place defaults are written). Deeply frozen: copy it before changing anything.
+ */
+export const DEFAULT_SETTINGS: NotificationSettingsInput = deepFreeze(
+  notificationSettingsInputSchema.parse({
+    bookingRecipients: [],
+    bcc: [],
+    cancellation: { recipients: [] },
+    paymentReminder: { recipients: [] },
+  }),
+);
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

@@ -4,8 +4,7 @@ import type { ActivityDeps } from '../activities/index.js';
 import { createActivities } from '../activities/index.js';
 import { payloadDataConverter } from '../codec/data-converter.js';
 import type { KeyRing } from '../codec/key-ring.js';
-
-export const DEFAULT_TASK_QUEUE = 'booking-notifications';
+import { DEFAULT_TASK_QUEUE } from './task-queue.js';
 
 export interface BookingWorkerOptions {
   connection: NativeConnection;

@@ -201,11 +201,11 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
         const now = Date.now();
         if (schedule.cancelled) throw ApplicationFailure.create({ type: REFUSAL.cancelled, message: 'a cancelled booking cannot be rescheduled' });
         if (schedule.examStarted(now)) throw ApplicationFailure.create({ type: REFUSAL.examStarted, message: 'the exam has already started' });
-        if (isoInstantError(request.startsAt) !== null) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'startsAt is not a valid time' });
-        if (Date.parse(request.startsAt) <= now) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'the new start is in the past' });
+        if (isoInstantError(request.startsAt) !== null) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'startsAt is not a valid time', details: [{ field: 'startsAt' }] });
+        if (Date.parse(request.startsAt) <= now) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'the new start is in the past', details: [{ field: 'startsAt' }] });
         if (request.paymentDeadline !== undefined) {
           if (!schedule.hasPayment) throw ApplicationFailure.create({ type: REFUSAL.noPayment, message: 'the booking has no payment to move' });
-          if (isoInstantError(request.paymentDeadline) !== null) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'paymentDeadline is not a valid time' });
+          if (isoInstantError(request.paymentDeadline) !== null) throw ApplicationFailure.create({ type: REFUSAL.invalidTime, message: 'paymentDeadline is not a valid time', details: [{ field: 'paymentDeadline' }] });
         }
       },
     },

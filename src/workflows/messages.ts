@@ -28,7 +28,8 @@ export const settingsChangedSignal = defineSignal<[TimingsUpdate]>('settingsChan
 
 /**
  * Reasons an update is refused, carried as the ApplicationFailure's type so the client can
- * map them to HTTP answers without parsing messages.
+ * map them to HTTP answers without parsing messages. A refusal about one field of the request
+ * (InvalidTime) names it in the failure's details: `[{ field: 'startsAt' | 'paymentDeadline' }]`.
  */
 export const REFUSAL = {
   alreadyCancelled: 'BookingAlreadyCancelled',

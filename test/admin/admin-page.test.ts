@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken, revokeApiToken } from '../../src/db/tokens.js';
 import { makeBooking, SETTINGS, STAFF } from '../support/fixtures.js';
 import { apiClient, createTenant, sleep, type ApiClient, type Tenant, type Testbed, startTestbed } from '../api/support.js';
 import { DESKTOP, launchChromium, newContext, PHONE, screenshot, watchErrors } from './browser.js';

@@ -9,8 +9,10 @@ import { Connection } from '@temporalio/client';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApiToken, hashToken, revokeApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken, revokeApiToken } from '../../src/db/tokens.js';
+import { hashToken } from '../../src/domain/tokens.js';
 import { EXAMPLE_BOOKING, EXAMPLE_SETTINGS } from '../../src/api/schemas.js';
+import { ERROR_CODES } from '../../src/api/errors.js';
 import { createServiceClient } from '../../src/temporal/client.js';
 import { SETTINGS, makeBooking } from '../support/fixtures.js';
 import {
@@ -166,11 +168,14 @@ describe('scopes', () => {
 describe('tenant isolation', () => {
   it("answers 404 for every one of B's resources with A's tokens, exactly like for a missing institution, and changes nothing", async () => {
     const before = await stateSnapshot(bed.engine, b.id);
-    const missing = await api.get(`/api/v1/institutions/no-such-clinic/notification-settings`, { token: a.admin });
+    // Byte for byte: every answer carries the request id, so all of them are sent with the same one.
+    const headers = { 'X-Request-Id': 'isolation-check' };
+    const missing = await api.get(`/api/v1/institutions/no-such-clinic/notification-settings`, { token: a.admin, headers });
     expect(missing.status).toBe(404);
+    expect(missing.body.error.requestId).toBe('isolation-check');
     for (const route of routes(b.id, B_BOOKING, bFailedId)) {
       for (const token of [a.admin, a.booking]) {
-        const res = await api.call(route.method, route.path, { token, ...('body' in route && { body: route.body }) });
+        const res = await api.call(route.method, route.path, { token, headers, ...('body' in route && { body: route.body }) });
         expect(res.status, `${route.method} ${route.path}`).toBe(404);
         expect(res.text).toBe(missing.text);
       }
@@ -336,6 +341,12 @@ describe('OpenAPI document', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths[`${inst}/notification-settings`].put.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths[`${inst}/notification-settings`].put.responses['412']).toBeDefined();
+  });
+
+  it('lists the closed set of error codes, and the request id, in the Error schema', () => {
+    const error = doc.components.schemas.Error.properties.error;
+    expect([...error.properties.code.enum].sort()).toEqual([...ERROR_CODES].sort());
+    expect(error.required).toEqual(expect.arrayContaining(['code', 'message', 'requestId']));
   });
 
   it("its schemas accept the spec's examples and refuse what the API refuses", () => {

@@ -245,6 +245,9 @@ describe('bad input changes nothing', () => {
     expect(res.status, res.text).toBe(c.status);
     expect(res.body.error.code).toBe(c.code);
     expect(typeof res.body.error.message).toBe('string');
+    // Every error answer names its request, the same id as the X-Request-Id header.
+    expect(res.body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-request-id')).toBe(res.body.error.requestId);
     if (c.field !== undefined) {
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(c.field);
       for (const d of res.body.error.details) expect(typeof d.message).toBe('string');

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken } from '../../src/db/tokens.js';
 import type { ApiServer } from '../../src/api/server.js';
 import { payloadToJson } from '../../src/codec/payload-json.js';
 import { listCodecRequests } from '../../src/db/codec-requests.js';

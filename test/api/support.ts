@@ -5,7 +5,7 @@
 import type postgres from 'postgres';
 import type { ApiDeps } from '../../src/api/app.js';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import { createApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken } from '../../src/db/tokens.js';
 import type { RateLimitOptions } from '../../src/api/middleware/rate-limit/index.js';
 import { createInstitution } from '../../src/db/institutions.js';
 import { saveSettings } from '../../src/db/settings.js';

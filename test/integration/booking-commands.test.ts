@@ -3,6 +3,7 @@
  * the institution uses 1-hour windows and bookings are placed so that due moments fall a
  * few seconds after the command.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BookingCommandRefusedError } from '../../src/client/errors.js';
 import type { BookingState } from '../../src/domain/booking-state.js';
@@ -95,6 +96,18 @@ describe('cancel', () => {
     expect((err as BookingCommandRefusedError).code).toMatch(/ExamAlreadyStarted|BookingClosed/);
     await result(started.bookingId);
     expect(kindsOf(started.bookingId)).toEqual(['booking-created-patient', 'booking-created-staff']);
+    // Commands on the closed run: the server answers NOT_FOUND, the SDK throws
+    // WorkflowNotFoundError (a class, not a message), the client refuses with BookingClosed.
+    const closed = await handleOf(started.bookingId).executeUpdate('cancel', { args: [{}] }).catch((e: unknown) => e);
+    expect(closed).toBeInstanceOf(WorkflowNotFoundError);
+    for (const command of [
+      () => engine.bookings.cancel(INST, started.bookingId, {}),
+      () => engine.bookings.markPaid(INST, started.bookingId, {}),
+      () => engine.bookings.reschedule(INST, started.bookingId, { startsAt: new Date(Date.now() + 72 * HOUR).toISOString() }),
+    ]) {
+      await expect(command()).rejects.toMatchObject({ name: 'BookingCommandRefusedError', code: 'BookingClosed' });
+    }
+    expect((await engine.bookings.getState(INST, started.bookingId)).status).toBeDefined();
     await engine.env.client.workflow.getHandle(bookingWorkflowId(INST, twice.bookingId)).terminate('test done');
   });
 });

@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/api/middleware/auth/tokens.js';
+import { createApiToken } from '../../src/db/tokens.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-dev-server.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

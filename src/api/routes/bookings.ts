@@ -161,7 +161,7 @@ export function bookingRoutes(deps: { sql: postgres.Sql; bookings: BookingClient
   app.openapi(erasePersonalData, async (c) => {
     const { inst, bookingId } = c.req.valid('param');
     const result = await bookings.erasePersonalData(inst, bookingId);
-    logger?.info(
+    (c.var.logger ?? logger)?.info(
       { institutionId: inst, bookingId, notificationsErased: result.notificationsErased, run: result.run, history: result.history },
       'personal data erased on request',
     );

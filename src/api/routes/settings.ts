@@ -198,10 +198,10 @@ export function settingsRoutes(deps: DeliveryDeps & { bookings: BookingClient })
       } catch (err) {
         // The save stands: each booking re-reads the settings before it sends anything due.
         runningBookingsNotified = null;
-        logger.warn({ institutionId: inst, version: saved.version, errName: (err as Error).name }, 'could not signal running bookings');
+        (c.var.logger ?? logger).warn({ institutionId: inst, version: saved.version, errName: (err as Error).name }, 'could not signal running bookings');
       }
     }
-    logger.info({ institutionId: inst, version: saved.version, tokenId: auth.tokenId, timingsChanged }, 'settings saved');
+    (c.var.logger ?? logger).info({ institutionId: inst, version: saved.version, tokenId: auth.tokenId, timingsChanged }, 'settings saved');
     c.header('ETag', etag(saved.version));
     return c.json({ ...saved, timingsChanged, runningBookingsNotified }, 200);
   });

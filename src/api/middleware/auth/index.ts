@@ -11,9 +11,8 @@ import type { MiddlewareHandler } from 'hono';
 import type postgres from 'postgres';
 import { ApiError, notFound } from '../../errors.js';
 import type { ApiEnv } from '../../env.js';
-import { findActiveToken, type ApiToken, type TokenScope } from './tokens.js';
-
-export * from './tokens.js';
+import { findActiveToken, type ApiToken } from '../../../db/tokens.js';
+import type { TokenScope } from '../../../domain/tokens.js';
 
 export const unauthorized = (): ApiError =>
   new ApiError(401, 'unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)', undefined, {

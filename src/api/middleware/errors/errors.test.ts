@@ -1,5 +1,8 @@
+import { ServiceError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { validator } from 'hono/validator';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,8 +10,12 @@ import { BookingCommandRefusedError, BookingConflictError, BookingNotFoundError 
 import { InstitutionNotFoundError } from '../../../db/institutions.js';
 import { InvalidCursorError } from '../../../db/notifications.js';
 import { StaleSettingsError } from '../../../db/settings.js';
-import { ApiError } from '../../errors.js';
-import { errorHandler, isOutage, notFoundHandler, toApiError } from './index.js';
+import type { ApiEnv } from '../../env.js';
+import { ApiError, ERROR_CODES } from '../../errors.js';
+import { errorHandler, isOutage, keepJsonSyntaxErrors, notFoundHandler, toApiError } from './index.js';
+
+/** A gRPC status error as @grpc/grpc-js makes it (what isGrpcServiceError recognises). */
+const grpcError = (code: number) => Object.assign(new Error(`${code} status`), { code, details: 'x', metadata: {} });
 
 describe('toApiError', () => {
   it.each([
@@ -23,7 +30,9 @@ describe('toApiError', () => {
     [new BookingCommandRefusedError('InvalidTime', 'the new start is in the past'), 400, 'invalid_time'],
     [new StaleSettingsError(1, 2), 412, 'stale_settings'],
     [new InvalidCursorError(), 400, 'validation_failed'],
-    [new HTTPException(400, { message: 'Malformed JSON in request body' }), 400, 'malformed_json'],
+    [new HTTPException(400, { message: 'x', cause: new SyntaxError('Unexpected token') }), 400, 'malformed_json'],
+    // The message is not read: without the SyntaxError it is a plain bad request.
+    [new HTTPException(400, { message: 'Malformed JSON in request body' }), 400, 'bad_request'],
     [new HTTPException(413), 413, 'payload_too_large'],
     [new HTTPException(415, { message: 'Unsupported Media Type' }), 415, 'unsupported_media_type'],
   ])('%s → %i %s', (err, status, code) => {
@@ -38,9 +47,11 @@ describe('toApiError', () => {
       { field: 'a', message: expect.any(String) },
       { field: 'b', message: 'unknown field' },
     ]);
-    expect(toApiError(new BookingCommandRefusedError('InvalidTime', 'paymentDeadline is not a valid time'))!.details).toEqual([
-      { field: 'paymentDeadline', message: 'paymentDeadline is not a valid time' },
+    // The field comes from the refusal's details, not from its message.
+    expect(toApiError(new BookingCommandRefusedError('InvalidTime', 'the deadline is not a valid time', 'paymentDeadline'))!.details).toEqual([
+      { field: 'paymentDeadline', message: 'the deadline is not a valid time' },
     ]);
+    expect(toApiError(new BookingCommandRefusedError('InvalidTime', 'paymentDeadline mentioned, startsAt meant'))!.details![0]!.field).toBe('startsAt');
     expect(toApiError(new InvalidCursorError())!.details![0]!.field).toBe('cursor');
   });
 
@@ -54,8 +65,14 @@ describe('isOutage', () => {
   it('recognises unreachable PostgreSQL and Temporal, also as a cause', () => {
     expect(isOutage(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isOutage(Object.assign(new Error('x'), { code: 'CONNECT_TIMEOUT' }))).toBe(true);
-    expect(isOutage(Object.assign(new Error('x'), { code: 14 }))).toBe(true);
-    expect(isOutage(new Error('wrapped', { cause: Object.assign(new Error('x'), { name: 'ServiceError' }) }))).toBe(true);
+    // Temporal: gRPC UNAVAILABLE or DEADLINE_EXCEEDED, also under the SDK's ServiceError.
+    expect(isOutage(grpcError(14))).toBe(true);
+    expect(isOutage(new ServiceError('Workflow Update failed', { cause: grpcError(4) }))).toBe(true);
+    expect(isOutage(new Error('wrapped', { cause: new ServiceError('x', { cause: grpcError(14) }) }))).toBe(true);
+    // Any other ServiceError (a refused argument, a missing namespace…) is not an outage.
+    expect(isOutage(new ServiceError('x', { cause: grpcError(3) }))).toBe(false);
+    expect(isOutage(new ServiceError('x'))).toBe(false);
+    expect(isOutage(Object.assign(new Error('x'), { code: 14 }))).toBe(false);
     expect(isOutage(new Error('plain'))).toBe(false);
     expect(isOutage('not an error')).toBe(false);
   });
@@ -64,9 +81,16 @@ describe('isOutage', () => {
 describe('errorHandler', () => {
   function app(lines: string[]) {
     const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(s) });
-    const a = new Hono();
+    const a = new Hono<ApiEnv>();
     a.onError(errorHandler(logger));
     a.notFound(notFoundHandler);
+    a.use('*', requestId());
+    a.use('*', async (c, next) => {
+      c.set('logger', logger.child({ requestId: c.get('requestId') }));
+      await next();
+    });
+    a.use('*', keepJsonSyntaxErrors());
+    a.post('/json', validator('json', (v) => v), (c) => c.json(c.req.valid('json')));
     a.get('/boom', () => {
       throw new Error('patient Ana Popescu has a secret');
     });
@@ -74,7 +98,7 @@ describe('errorHandler', () => {
       throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     });
     a.get('/api', () => {
-      throw new ApiError(409, 'x', 'y', undefined, { 'Retry-After': '3' });
+      throw new ApiError(409, 'not_failed', 'y', undefined, { 'Retry-After': '3' });
     });
     return a;
   }
@@ -83,8 +107,11 @@ describe('errorHandler', () => {
     const lines: string[] = [];
     const res = await app(lines).request('/boom');
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'an unexpected error occurred' } });
-    expect(lines.join('')).toContain('unhandled error');
+    const id = res.headers.get('x-request-id')!;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.json()).toEqual({ error: { code: 'internal_error', message: 'an unexpected error occurred', requestId: id } });
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; requestId?: string });
+    expect(logged.find((l) => l.msg === 'unhandled error')).toMatchObject({ requestId: id });
     expect(lines.join('')).not.toContain('Ana Popescu');
   });
 
@@ -96,8 +123,23 @@ describe('errorHandler', () => {
     const api = await app(lines).request('/api');
     expect(api.status).toBe(409);
     expect(api.headers.get('retry-after')).toBe('3');
-    const missing = await app(lines).request('/nowhere');
+    const missing = await app(lines).request('/nowhere', { headers: { 'X-Request-Id': 'caller-chosen-1' } });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'resource not found' } });
+    expect(missing.headers.get('x-request-id')).toBe('caller-chosen-1');
+    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'resource not found', requestId: 'caller-chosen-1' } });
+  });
+
+  it('tells a body that is not JSON by its SyntaxError, through Hono\'s own JSON validator', async () => {
+    const lines: string[] = [];
+    const post = (body: string) => app(lines).request('/json', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const bad = await post('{"a": ');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'malformed_json', details: [{ field: '', message: 'not valid JSON' }] } });
+    expect((await post('{"a": 1}')).status).toBe(200);
+  });
+
+  it('answers only codes of the closed list', () => {
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+    for (const code of ERROR_CODES) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 });

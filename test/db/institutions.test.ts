@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { createInstitution, getInstitution, InstitutionExistsError } from './institutions.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createInstitution, getInstitution, InstitutionExistsError } from '../../src/db/institutions.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

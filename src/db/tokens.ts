@@ -1,20 +1,10 @@
 /**
- * API tokens: `ebn_<43 base64url chars>` (32 random bytes), each with one scope: `admin` and
- * `booking` tokens are bound to one institution; `operator` tokens are deployment-wide and
- * open only the codec endpoint (decrypted Temporal histories), never an institution's API. Only the sha256 of a token is stored, so a database leak reveals no usable token.
- * 32 random bytes make a plain (unsalted) hash enough: the token cannot be guessed.
+ * The api_tokens table: create, revoke, find a live token. Only a token's sha256 is stored
+ * (what a token is, its format and hash: src/domain/tokens.ts).
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
-
-export const TOKEN_SCOPES = ['admin', 'booking', 'operator'] as const;
-/** Scopes whose tokens belong to one institution. */
-export const INSTITUTION_SCOPES = ['admin', 'booking'] as const;
-export type TokenScope = (typeof TOKEN_SCOPES)[number];
-
-const TOKEN_PREFIX = 'ebn_';
-/** The exact shape of a token; anything else is refused before any database lookup. */
-export const TOKEN_FORMAT = /^ebn_[A-Za-z0-9_-]{43}$/;
+import { generateToken, hashToken, sameHash, TOKEN_FORMAT, TOKEN_SCOPES, type TokenScope } from '../domain/tokens.js';
 
 export interface ApiToken {
   id: string;
@@ -31,22 +21,6 @@ export class TokenNotFoundError extends Error {
   constructor(readonly tokenId: string) {
     super(`token ${tokenId} does not exist`);
   }
-}
-
-export function generateToken(): string {
-  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
-}
-
-/** Hex sha256 of the whole token string. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/** Constant-time comparison of two hex hashes (different lengths are simply unequal). */
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 interface TokenDbRow {

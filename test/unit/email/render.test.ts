@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { NOTIFICATION_KINDS, type Booking, type Locale, type NotificationContext, type NotificationKind } from '../domain/types.js';
-import { escapeHtml } from './escape.js';
-import { localeFor, renderNotification, type RenderInput } from './render.js';
-import { STRINGS } from './strings.js';
-import { clone, institution, specBooking } from './test-fixtures.js';
+import { NOTIFICATION_KINDS, type Booking, type Locale, type NotificationContext, type NotificationKind } from '../../../src/domain/types.js';
+import { escapeHtml } from '../../../src/email/escape.js';
+import { localeFor, renderNotification, type RenderInput } from '../../../src/email/render.js';
+import { STRINGS } from '../../../src/email/strings.js';
+import { clone, institution, specBooking } from '../../support/email-fixtures.js';
 
 const STAFF_KINDS = NOTIFICATION_KINDS.filter((k) => k.endsWith('-staff'));
 const PATIENT_KINDS = NOTIFICATION_KINDS.filter((k) => k.endsWith('-patient'));

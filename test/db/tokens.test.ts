@@ -1,38 +1,13 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.js';
-import { createInstitution } from '../../../db/institutions.js';
-import { createLogger } from '../../../logger.js';
-import type { ApiEnv } from '../../env.js';
-import { errorHandler } from '../errors/index.js';
-import {
-  authenticate,
-  authorize,
-  createApiToken,
-  findActiveToken,
-  generateToken,
-  hashToken,
-  revokeApiToken,
-  sameHash,
-  TOKEN_FORMAT,
-  TokenNotFoundError,
-} from './index.js';
-
-describe('tokens', () => {
-  it('are ebn_ + 43 base64url characters (32 random bytes), never twice the same', () => {
-    const tokens = new Set(Array.from({ length: 200 }, generateToken));
-    expect(tokens.size).toBe(200);
-    for (const t of tokens) expect(t).toMatch(TOKEN_FORMAT);
-  });
-
-  it('hash to hex sha256 and compare in constant time', () => {
-    const h = hashToken('ebn_x');
-    expect(h).toMatch(/^[0-9a-f]{64}$/);
-    expect(sameHash(h, hashToken('ebn_x'))).toBe(true);
-    expect(sameHash(h, hashToken('ebn_y'))).toBe(false);
-    expect(sameHash(h, h.slice(1))).toBe(false);
-  });
-});
+import type { ApiEnv } from '../../src/api/env.js';
+import { authenticate, authorize } from '../../src/api/middleware/auth/index.js';
+import { errorHandler } from '../../src/api/middleware/errors/index.js';
+import { createInstitution } from '../../src/db/institutions.js';
+import { createApiToken, findActiveToken, revokeApiToken, TokenNotFoundError } from '../../src/db/tokens.js';
+import { hashToken } from '../../src/domain/tokens.js';
+import { createLogger } from '../../src/logger.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 describe('token store and middleware', () => {
   let db: TestDatabase;

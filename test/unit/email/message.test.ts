@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildMessage, messageIdFor, type BuildMessageInput } from './message.js';
-import { renderNotification } from './render.js';
-import { institution, specBooking } from './test-fixtures.js';
+import { buildMessage, messageIdFor, type BuildMessageInput } from '../../../src/email/message.js';
+import { renderNotification } from '../../../src/email/render.js';
+import { institution, specBooking } from '../../support/email-fixtures.js';
 
 const rendered = renderNotification({ kind: 'booking-created-patient', institution, booking: specBooking, context: {}, locale: 'ro' });
 

@@ -8,9 +8,9 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMessage, messageIdFor } from './message.js';
-import { renderNotification } from './render.js';
-import { clone, institution, specBooking } from './test-fixtures.js';
+import { buildMessage, messageIdFor } from '../../src/email/message.js';
+import { renderNotification } from '../../src/email/render.js';
+import { clone, institution, specBooking } from '../support/email-fixtures.js';
 
 const rcptTo: string[] = [];
 const received: Buffer[] = [];

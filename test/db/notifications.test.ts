@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationKind, NotificationRequest } from '../domain/types.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { createInstitution } from './institutions.js';
+import type { NotificationKind, NotificationRequest } from '../../src/domain/types.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createInstitution } from '../../src/db/institutions.js';
 import {
   claimForSending,
   ensureNotification,
@@ -15,7 +15,7 @@ import {
   markSkipped,
   resetForResend,
   type NotificationRow,
-} from './notifications.js';
+} from '../../src/db/notifications.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /** Shared test data for the e-mail tests: the SPEC's example booking and an institution. */
-import type { Booking, Institution } from '../domain/types.js';
-import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
+import type { Booking, Institution } from '../../src/domain/types.js';
+import { SPEC_EXAMPLE_BOOKING } from '../../src/domain/spec-example.js';
 
 export const institution: Institution = {
   id: 'clinica-sanatatea',

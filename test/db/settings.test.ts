@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NotificationSettingsInput } from '../domain/types.js';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { createInstitution, InstitutionNotFoundError } from './institutions.js';
+import type { NotificationSettingsInput } from '../../src/domain/types.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createInstitution, InstitutionNotFoundError } from '../../src/db/institutions.js';
 import {
   defaultSettingsInput,
   getCurrentSettings,
   listSettingsHistory,
   saveSettings,
   StaleSettingsError,
-} from './settings.js';
+} from '../../src/db/settings.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

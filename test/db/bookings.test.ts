@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { getBookingRecord, listBookingWorkflowIds, recordBooking } from './bookings.js';
-import { createInstitution } from './institutions.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { getBookingRecord, listBookingWorkflowIds, recordBooking } from '../../src/db/bookings.js';
+import { createInstitution } from '../../src/db/institutions.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { makeBooking, SETTINGS } from '../../test/support/fixtures.js';
-import type { NotificationKind, NotificationRequest } from '../domain/types.js';
-import { getBookingRecord, recordBooking, recordBookingTimes } from './bookings.js';
-import { createInstitution } from './institutions.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { makeBooking, SETTINGS } from '../support/fixtures.js';
+import type { NotificationKind, NotificationRequest } from '../../src/domain/types.js';
+import { getBookingRecord, recordBooking, recordBookingTimes } from '../../src/db/bookings.js';
+import { createInstitution } from '../../src/db/institutions.js';
 import {
   claimForSending,
   ensureNotification,
@@ -12,9 +12,9 @@ import {
   markSent,
   markSkipped,
   PersonalDataErasedError,
-} from './notifications.js';
-import { eraseBookingPersonalData, erasePersonalData } from './retention.js';
-import { saveSettings } from './settings.js';
+} from '../../src/db/notifications.js';
+import { eraseBookingPersonalData, erasePersonalData } from '../../src/db/retention.js';
+import { saveSettings } from '../../src/db/settings.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2027-06-01T03:00:00.000Z');

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { DEFAULT_MIGRATIONS_DIR, migrate } from './migrate.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { DEFAULT_MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
