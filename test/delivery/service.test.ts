@@ -3,15 +3,15 @@
  * answers the test releases one by one: the races between attempts of one notification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { makeBooking, seedInstitution, STAFF } from '../../test/support/fixtures.js';
-import { getNotification } from '../db/notifications.js';
-import type { NotificationRequest } from '../domain/types.js';
-import type { MailTransport } from '../email/transport.js';
-import { createLogger } from '../logger.js';
-import type { DeliveryDeps } from './deps.js';
-import { DeliveryInFlightError, TransientDeliveryError } from './errors.js';
-import { deliverNotification, sendTestEmail } from './service.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { makeBooking, seedInstitution, STAFF } from '../support/fixtures.js';
+import { getNotification } from '../../src/db/notifications.js';
+import type { NotificationRequest } from '../../src/domain/types.js';
+import type { MailTransport } from '../../src/email/transport.js';
+import { createLogger } from '../../src/logger.js';
+import type { DeliveryDeps } from '../../src/delivery/deps.js';
+import { DeliveryInFlightError, TransientDeliveryError } from '../../src/delivery/errors.js';
+import { deliverNotification, sendTestEmail } from '../../src/delivery/service.js';
 
 const INST = 'clinica-service';
 let db: TestDatabase;
