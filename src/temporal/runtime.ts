@@ -17,9 +17,22 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
+/**
+ * An error in the SDK's log metadata keeps its name and failure type only: its message and
+ * stack can quote third-party text (an SMTP answer names the refused address).
+ */
+export function withoutErrorText(meta: LogMetadata | undefined): LogMetadata {
+  if (!meta) return {};
+  const out: LogMetadata = {};
+  for (const [key, value] of Object.entries(meta)) {
+    out[key] = value instanceof Error ? { name: value.name, ...('type' in value && { type: (value as { type?: unknown }).type }) } : value;
+  }
+  return out;
+}
+
 /** The SDK's logger interface over a pino logger. */
 export function sdkLogger(logger: Logger): SdkLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]](meta ?? {}, message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]](withoutErrorText(meta), message);
   return {
     log,
     trace: (m, meta) => log('TRACE', m, meta),
