@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { connectDatabase } from '../src/db/connect.js';
 import { createApiToken } from '../src/db/tokens.js';
 import { startApiServer, type ApiServer } from '../src/api/server.js';
 import { BookingClient } from '../src/client/booking-client.js';
@@ -152,7 +153,7 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
   const url = new URL(ADMIN_URL);
   url.pathname = `/${dbName}`;
   const dbUrl = url.toString();
-  const sql = postgres(dbUrl, { max: 20, onnotice: () => {} });
+  const sql = connectDatabase(dbUrl, { max: 20 });
   cleanups.push(async () => sql.end({ timeout: 5 }));
   await migrate(sql);
   log(`database ${dbName} created and migrated`);

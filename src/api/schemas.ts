@@ -18,13 +18,13 @@ import {
 import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
 import { MAX_PAGE_SIZE } from '../db/notifications.js';
-import { SPEC_EXAMPLE_BOOKING } from '../domain/spec-example.js';
+import { EXAMPLE_BOOKING } from '../domain/example-booking.js';
 import { TOKEN_SCOPES } from '../domain/tokens.js';
 import { ERROR_CODES } from './errors.js';
 
-// ---- examples (SPEC §2) -----------------------------------------------------------------
+// ---- examples -----------------------------------------------------------------
 
-export const EXAMPLE_BOOKING = SPEC_EXAMPLE_BOOKING;
+export { EXAMPLE_BOOKING };
 
 export const EXAMPLE_SETTINGS = {
   bookingRecipients: ['receptie@clinica.ro', 'planificare@clinica.ro'],

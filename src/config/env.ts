@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue.js';
 
 /**
- * The process environment of SPEC section 8, validated at start: a bad value stops the
+ * The process environment (docs/operations.md), validated at start: a bad value stops the
  * process with a message that names the variable.
  *
  * Temporal's own variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,

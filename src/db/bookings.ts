@@ -17,32 +17,6 @@ export interface BookingRecord {
 /** `erased`: the booking is known but its personal data was erased, so its content cannot be compared. */
 export type RecordBookingOutcome = 'created' | 'same' | 'conflict' | 'erased';
 
-interface BookingDbRow {
-  institution_id: string;
-  booking_id: string;
-  content_hash: string | null;
-  workflow_id: string;
-  created_at: Date;
-  exam_starts_at: Date | null;
-  cancelled_at: Date | null;
-  erased_at: Date | null;
-}
-
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-function toRecord(r: BookingDbRow): BookingRecord {
-  return {
-    institutionId: r.institution_id,
-    bookingId: r.booking_id,
-    contentHash: r.content_hash,
-    workflowId: r.workflow_id,
-    createdAt: r.created_at.toISOString(),
-    examStartsAt: iso(r.exam_starts_at),
-    cancelledAt: iso(r.cancelled_at),
-    erasedAt: iso(r.erased_at),
-  };
-}
-
 /**
  * Records a booking the first time it is seen. A repeat with the same content hash is 'same'
  * (answer with the existing booking), with another hash 'conflict', and any repeat of a booking
@@ -53,13 +27,13 @@ export async function recordBooking(
   sql: postgres.Sql,
   input: { institutionId: string; bookingId: string; contentHash: string; workflowId: string; examStartsAt?: string | undefined },
 ): Promise<{ outcome: RecordBookingOutcome; createdAt: string }> {
-  const inserted = await sql<{ created_at: Date }[]>`
+  const inserted = await sql<{ createdAt: string }[]>`
     INSERT INTO bookings (institution_id, booking_id, content_hash, workflow_id, exam_starts_at)
     VALUES (${input.institutionId}, ${input.bookingId}, ${input.contentHash}, ${input.workflowId},
             ${input.examStartsAt ?? null}::text::timestamptz)
     ON CONFLICT (institution_id, booking_id) DO NOTHING
     RETURNING created_at`;
-  if (inserted[0]) return { outcome: 'created', createdAt: inserted[0].created_at.toISOString() };
+  if (inserted[0]) return { outcome: 'created', createdAt: inserted[0].createdAt };
   // The row existed (it cannot vanish: bookings are only removed with their institution).
   const existing = await getBookingRecord(sql, input.institutionId, input.bookingId);
   if (!existing) throw new Error(`booking ${input.institutionId}/${input.bookingId} disappeared while being recorded`);
@@ -75,18 +49,18 @@ export async function getBookingRecord(
   institutionId: string,
   bookingId: string,
 ): Promise<BookingRecord | null> {
-  const rows = await sql<BookingDbRow[]>`
+  const rows = await sql<BookingRecord[]>`
     SELECT institution_id, booking_id, content_hash, workflow_id, created_at, exam_starts_at, cancelled_at, erased_at
       FROM bookings
      WHERE institution_id = ${institutionId} AND booking_id = ${bookingId}`;
-  return rows[0] ? toRecord(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 /** Workflow ids of every booking of an institution, oldest first (e.g. to signal a settings change). */
 export async function listBookingWorkflowIds(sql: postgres.Sql, institutionId: string): Promise<string[]> {
-  const rows = await sql<{ workflow_id: string }[]>`
+  const rows = await sql<{ workflowId: string }[]>`
     SELECT workflow_id FROM bookings WHERE institution_id = ${institutionId} ORDER BY created_at, booking_id`;
-  return rows.map((r) => r.workflow_id);
+  return rows.map((r) => r.workflowId);
 }
 
 /**

@@ -18,15 +18,6 @@ export async function recordCodecRequest(sql: postgres.Sql, r: CodecRequestRecor
 
 /** The newest uses first (for operators and tests). */
 export async function listCodecRequests(sql: postgres.Sql, limit = 100): Promise<(CodecRequestRecord & { at: string })[]> {
-  const rows = await sql<{ at: Date; operation: 'decode' | 'encode'; namespace: string; payloads: number; outcome: 'ok' | 'refused'; caller: 'token' | 'loopback'; token_id: string | null }[]>`
+  return sql<(CodecRequestRecord & { at: string })[]>`
     SELECT at, operation, namespace, payloads, outcome, caller, token_id FROM codec_requests ORDER BY id DESC LIMIT ${limit}`;
-  return rows.map((r) => ({
-    at: r.at.toISOString(),
-    operation: r.operation,
-    namespace: r.namespace,
-    payloads: r.payloads,
-    outcome: r.outcome,
-    caller: r.caller,
-    tokenId: r.token_id,
-  }));
 }

@@ -5,13 +5,21 @@ export interface ConnectOptions {
   max?: number;
 }
 
-/**
- * Opens a postgres.js pool. Default type parsers are kept on purpose: timestamptz comes
- * back as a JS Date and the repositories turn it into an ISO string at their boundary.
- */
+/** timestamptz arrives as an ISO-8601 string (UTC), the form every layer above the database uses. */
+const isoTimestamps = {
+  to: 1184,
+  from: [1184],
+  serialize: (x: Date | string) => (x instanceof Date ? x : new Date(x)).toISOString(),
+  parse: (x: string) => new Date(x).toISOString(),
+};
+
+/** Opens a postgres.js pool whose rows are records: camelCase columns, timestamps as ISO strings. */
 export function connectDatabase(url: string, opts: ConnectOptions = {}): postgres.Sql {
-  return postgres(url, {
+  const sql = postgres(url, {
     max: opts.max ?? 10,
+    // Rows come back with camelCase keys (institution_id → institutionId), so a row is its record.
+    transform: { column: { from: postgres.toCamel } },
+    types: { isoTimestamps },
     // NOTICEs (e.g. "relation already exists, skipping") are not worth a log line.
     onnotice: () => {},
     // Idle connections are closed so a quiet worker does not pin server slots forever.
@@ -19,4 +27,6 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): postgre
     connect_timeout: 10,
     connection: { application_name: 'exam-booking-notifications' },
   });
+  // The custom type only changes how values are parsed; callers see the plain Sql type.
+  return sql as unknown as postgres.Sql;
 }

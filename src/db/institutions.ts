@@ -26,26 +26,6 @@ export interface CreateInstitutionInput {
   senderEmail?: string | null | undefined;
 }
 
-interface InstitutionDbRow {
-  id: string;
-  name: string;
-  timezone: string;
-  locale: Locale;
-  sender_name: string | null;
-  sender_email: string | null;
-}
-
-function toInstitution(r: InstitutionDbRow): Institution {
-  return {
-    id: r.id,
-    name: r.name,
-    timezone: r.timezone,
-    locale: r.locale,
-    senderName: r.sender_name,
-    senderEmail: r.sender_email,
-  };
-}
-
 /** Returns the canonical spelling of an IANA zone, or throws a RangeError naming it. */
 export function canonicalTimeZone(timeZone: string): string {
   try {
@@ -63,7 +43,7 @@ export async function createInstitution(sql: postgres.Sql, input: CreateInstitut
   const locale = input.locale ?? 'ro';
   if (locale !== 'ro' && locale !== 'en') throw new RangeError(`locale "${String(locale)}" must be ro or en`);
   const timezone = canonicalTimeZone(input.timezone ?? 'Europe/Bucharest');
-  const rows = await sql<InstitutionDbRow[]>`
+  const rows = await sql<Institution[]>`
     INSERT INTO institutions (id, name, timezone, locale, sender_name, sender_email)
     VALUES (${input.id}, ${input.name.trim()}, ${timezone}, ${locale},
             ${input.senderName ?? null}, ${input.senderEmail ?? null})
@@ -71,11 +51,11 @@ export async function createInstitution(sql: postgres.Sql, input: CreateInstitut
     RETURNING id, name, timezone, locale, sender_name, sender_email`;
   const row = rows[0];
   if (!row) throw new InstitutionExistsError(input.id);
-  return toInstitution(row);
+  return row;
 }
 
 export async function getInstitution(sql: postgres.Sql, id: string): Promise<Institution | null> {
-  const rows = await sql<InstitutionDbRow[]>`
+  const rows = await sql<Institution[]>`
     SELECT id, name, timezone, locale, sender_name, sender_email FROM institutions WHERE id = ${id}`;
-  return rows[0] ? toInstitution(rows[0]) : null;
+  return rows[0] ?? null;
 }

@@ -52,58 +52,19 @@ export class InvalidCursorError extends Error {
   }
 }
 
-interface NotificationDbRow {
-  id: string;
-  institution_id: string;
-  booking_id: string | null;
-  kind: NotificationKind;
-  status: StoredStatus;
-  reason: string | null;
-  recipients: string[];
-  bcc: string[];
-  subject: string | null;
-  message_id: string | null;
-  attempts: number;
-  smtp_response: string | null;
-  last_error: string | null;
-  request: NotificationRequest | null;
-  due_at: Date | null;
-  lease_until: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-  erased_at: Date | null;
-  recipients_count: number | null;
-  bcc_count: number | null;
-}
+/** A row as postgres.js returns it (camelCase columns, ISO timestamps); counts are null in rows older than migration 002. */
+type NotificationDbRow = Omit<NotificationRow, 'publicStatus' | 'recipientsCount' | 'bccCount'> & {
+  recipientsCount: number | null;
+  bccCount: number | null;
+};
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
+/** Adds what is derived from the stored columns: the public status and the counts of old rows. */
 function toRow(r: NotificationDbRow): NotificationRow {
   return {
-    id: r.id,
-    institutionId: r.institution_id,
-    bookingId: r.booking_id,
-    kind: r.kind,
-    status: r.status,
+    ...r,
     publicStatus: r.status === 'sending' ? 'pending' : r.status,
-    reason: r.reason,
-    recipients: r.recipients,
-    bcc: r.bcc,
-    subject: r.subject,
-    messageId: r.message_id,
-    attempts: r.attempts,
-    smtpResponse: r.smtp_response,
-    lastError: r.last_error,
-    request: r.request,
-    dueAt: iso(r.due_at),
-    leaseUntil: iso(r.lease_until),
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-    sentAt: iso(r.sent_at),
-    erasedAt: iso(r.erased_at),
-    recipientsCount: r.recipients_count ?? r.recipients.length,
-    bccCount: r.bcc_count ?? r.bcc.length,
+    recipientsCount: r.recipientsCount ?? r.recipients.length,
+    bccCount: r.bccCount ?? r.bcc.length,
   };
 }
 
@@ -131,11 +92,11 @@ export async function ensureNotification(sql: postgres.Sql, input: EnsureNotific
   if (input.bookingId === null) return ensureNotificationRow(sql, input);
   const bookingId = input.bookingId;
   return sql.begin(async (tx) => {
-    const booking = await tx<{ erased_at: Date | null }[]>`
+    const booking = await tx<{ erasedAt: string | null }[]>`
       SELECT erased_at FROM bookings
        WHERE institution_id = ${input.institutionId} AND booking_id = ${bookingId}
        FOR SHARE`;
-    if (booking[0]?.erased_at) {
+    if (booking[0]?.erasedAt) {
       const existing = await tx<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${input.id}`;
       if (existing[0]) return toRow(existing[0]);
       throw new PersonalDataErasedError(input.id);
@@ -369,7 +330,7 @@ export async function listNotifications(
     query.status === undefined ? null : query.status === 'pending' ? ['pending', 'sending'] : [query.status];
 
   // One row more than asked tells whether there is a next page.
-  const rows = await sql<(NotificationDbRow & { created_key: string })[]>`
+  const rows = await sql<(NotificationDbRow & { createdKey: string })[]>`
     SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
       FROM notifications
      WHERE institution_id = ${query.institutionId}
@@ -382,7 +343,7 @@ export async function listNotifications(
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(toRow),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_key, last.id) : null,
+    items: page.map(({ createdKey: _key, ...row }) => toRow(row)),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.createdKey, last.id) : null,
   };
 }

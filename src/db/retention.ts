@@ -33,10 +33,10 @@ export interface RetentionResult {
 type Db = postgres.Sql | postgres.TransactionSql;
 
 /** Erases the personal columns of the not-yet-erased log rows of the given bookings. */
-async function eraseNotificationsOf(tx: Db, keys: Array<{ institution_id: string; booking_id: string }>, at: Date): Promise<number> {
+async function eraseNotificationsOf(tx: Db, keys: Array<{ institutionId: string; bookingId: string }>, at: Date): Promise<number> {
   if (keys.length === 0) return 0;
-  const institutions = keys.map((k) => k.institution_id);
-  const bookings = keys.map((k) => k.booking_id);
+  const institutions = keys.map((k) => k.institutionId);
+  const bookings = keys.map((k) => k.bookingId);
   const rows = await tx`
     UPDATE notifications n
        SET ${eraseColumns(tx, at)}
@@ -80,7 +80,7 @@ export async function erasePersonalData(
   const total: RetentionResult = { bookingsErased: 0, notificationsErased: 0, testEmailsErased: 0 };
   for (;;) {
     const step = await sql.begin(async (tx) => {
-      const keys = await tx<{ institution_id: string; booking_id: string }[]>`
+      const keys = await tx<{ institutionId: string; bookingId: string }[]>`
         WITH policy AS (
           SELECT i.id AS institution_id,
                  coalesce((SELECT (s.settings->>'retentionDays')::integer
@@ -153,19 +153,19 @@ export async function eraseBookingPersonalData(
 ): Promise<BookingErasure | null> {
   const now = opts.now ?? new Date();
   return sql.begin(async (tx) => {
-    const [locked] = await tx<{ erased_at: Date | null }[]>`
+    const [locked] = await tx<{ erasedAt: string | null }[]>`
       SELECT erased_at FROM bookings
        WHERE institution_id = ${institutionId} AND booking_id = ${bookingId}
        FOR UPDATE`;
     if (!locked) return null;
-    const erasedAt = locked.erased_at ?? now;
-    if (!locked.erased_at) {
+    const erasedAt = locked.erasedAt ? new Date(locked.erasedAt) : now;
+    if (!locked.erasedAt) {
       await tx`
         UPDATE bookings SET erased_at = ${now}, content_hash = NULL
          WHERE institution_id = ${institutionId} AND booking_id = ${bookingId}`;
     }
     // Always: a row that slipped in after an earlier erasure is erased too.
-    const notificationsErased = await eraseNotificationsOf(tx, [{ institution_id: institutionId, booking_id: bookingId }], erasedAt);
-    return { erasedAt: erasedAt.toISOString(), notificationsErased, alreadyErased: locked.erased_at !== null };
+    const notificationsErased = await eraseNotificationsOf(tx, [{ institutionId, bookingId }], erasedAt);
+    return { erasedAt: erasedAt.toISOString(), notificationsErased, alreadyErased: locked.erasedAt !== null };
   });
 }

@@ -22,8 +22,8 @@ export function defaultSettingsInput(): NotificationSettingsInput {
 interface SettingsDbRow {
   version: number;
   settings: Partial<NotificationSettingsInput> | null;
-  updated_at: Date;
-  updated_by: string;
+  updatedAt: string;
+  updatedBy: string;
 }
 
 /**
@@ -53,8 +53,8 @@ function toSettings(r: SettingsDbRow): NotificationSettings {
     patientEmails: s.patientEmails ?? d.patientEmails,
     retentionDays: s.retentionDays ?? d.retentionDays,
     version: r.version,
-    updatedAt: r.updated_at.toISOString(),
-    updatedBy: r.updated_by,
+    updatedAt: r.updatedAt,
+    updatedBy: r.updatedBy,
   };
 }
 

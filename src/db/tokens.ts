@@ -23,26 +23,8 @@ export class TokenNotFoundError extends Error {
   }
 }
 
-interface TokenDbRow {
-  id: string;
-  institution_id: string | null;
-  scope: TokenScope;
-  token_hash: string;
-  label: string | null;
-  created_at: Date;
-  revoked_at: Date | null;
-}
-
-function toToken(r: TokenDbRow): ApiToken {
-  return {
-    id: r.id,
-    institutionId: r.institution_id,
-    scope: r.scope,
-    label: r.label,
-    createdAt: r.created_at.toISOString(),
-    revokedAt: r.revoked_at ? r.revoked_at.toISOString() : null,
-  };
-}
+/** The columns that make an ApiToken (never the hash). */
+const TOKEN_COLUMNS = ['id', 'institution_id', 'scope', 'label', 'created_at', 'revoked_at'];
 
 /**
  * Creates a token and returns it in clear text together with its record. The clear text is
@@ -61,19 +43,19 @@ export async function createApiToken(
   }
   const token = generateToken();
   const id = `tok_${randomBytes(9).toString('base64url')}`;
-  const rows = await sql<TokenDbRow[]>`
+  const rows = await sql<ApiToken[]>`
     INSERT INTO api_tokens (id, institution_id, scope, token_hash, label)
     VALUES (${id}, ${institutionId}, ${input.scope}, ${hashToken(token)}, ${input.label ?? null})
-    RETURNING *`;
-  return { token, record: toToken(rows[0]!) };
+    RETURNING ${sql(TOKEN_COLUMNS)}`;
+  return { token, record: rows[0]! };
 }
 
 /** Revokes a token (idempotent: the first revocation time is kept). */
 export async function revokeApiToken(sql: postgres.Sql, tokenId: string): Promise<ApiToken> {
-  const rows = await sql<TokenDbRow[]>`
-    UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = ${tokenId} RETURNING *`;
+  const rows = await sql<ApiToken[]>`
+    UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = ${tokenId} RETURNING ${sql(TOKEN_COLUMNS)}`;
   if (!rows[0]) throw new TokenNotFoundError(tokenId);
-  return toToken(rows[0]);
+  return rows[0];
 }
 
 /**
@@ -84,9 +66,10 @@ export async function revokeApiToken(sql: postgres.Sql, tokenId: string): Promis
 export async function findActiveToken(sql: postgres.Sql, token: string): Promise<ApiToken | null> {
   if (!TOKEN_FORMAT.test(token)) return null;
   const hash = hashToken(token);
-  const rows = await sql<TokenDbRow[]>`
-    SELECT * FROM api_tokens WHERE token_hash = ${hash} AND revoked_at IS NULL`;
+  const rows = await sql<(ApiToken & { tokenHash: string })[]>`
+    SELECT ${sql(TOKEN_COLUMNS)}, token_hash FROM api_tokens WHERE token_hash = ${hash} AND revoked_at IS NULL`;
   const row = rows[0];
-  if (!row || !sameHash(row.token_hash, hash)) return null;
-  return toToken(row);
+  if (!row || !sameHash(row.tokenHash, hash)) return null;
+  const { tokenHash: _hash, ...record } = row;
+  return record;
 }

@@ -67,12 +67,12 @@ async function call(base: string, token: string, method: string, path: string, b
 
 interface LogRow {
   id: string;
-  booking_id: string | null;
+  bookingId: string | null;
   kind: string;
   status: string;
   recipients: string[];
   bcc: string[];
-  updated_at: Date;
+  updatedAt: string;
 }
 
 export async function runDemo(stack: DevStack, options: { say: (line: string) => void; timeoutMs?: number }): Promise<boolean> {
@@ -126,7 +126,7 @@ export async function runDemo(stack: DevStack, options: { say: (line: string) =>
     '4:booking-cancelled-patient', '4:booking-cancelled-staff',
     'test',
   ]);
-  const keyOf = (r: LogRow) => (r.kind === 'test' ? 'test' : `${r.booking_id?.slice(`DEMO-${run}-`.length)}:${r.kind}`);
+  const keyOf = (r: LogRow) => (r.kind === 'test' ? 'test' : `${r.bookingId?.slice(`DEMO-${run}-`.length)}:${r.kind}`);
   const seen = new Map<string, string>();
   const sent = new Set<string>();
   const deadline = started + (options.timeoutMs ?? 120_000);
@@ -144,7 +144,7 @@ export async function runDemo(stack: DevStack, options: { say: (line: string) =>
         sent.add(keyOf(r));
       }
       const to = `${r.recipients.length} to${r.bcc.length ? ` + ${r.bcc.length} bcc` : ''}`;
-      say(`${t()} ${status.padEnd(7)} ${r.kind.padEnd(27)} ${(r.booking_id ?? '').padEnd(22)} ${to}`);
+      say(`${t()} ${status.padEnd(7)} ${r.kind.padEnd(27)} ${(r.bookingId ?? '').padEnd(22)} ${to}`);
     }
     if ([...expected].every((k) => sent.has(k))) {
       const unexpected = [...sent].filter((k) => !expected.has(k));

@@ -12,10 +12,10 @@ import {
 } from './booking-schema.js';
 import type { Booking } from './types.js';
 import { zodIssuesToDetails } from './validation-errors.js';
-import { SPEC_EXAMPLE_BOOKING } from './spec-example.js';
+import { EXAMPLE_BOOKING } from './example-booking.js';
 
-/** The example booking of SPEC.md section 2, verbatim (a fresh copy per test). */
-const specExample = () => structuredClone(SPEC_EXAMPLE_BOOKING) as Booking & { payment: { paid?: boolean } };
+/** The example booking (a fresh copy per test). */
+const exampleBooking = () => structuredClone(EXAMPLE_BOOKING) as Booking & { payment: { paid?: boolean } };
 
 /** The per-field errors the API would answer for `input`, or [] when valid. */
 function errorsOf(input: unknown) {
@@ -24,9 +24,9 @@ function errorsOf(input: unknown) {
 }
 
 describe('bookingSchema', () => {
-  it("accepts the SPEC's example booking as it is", () => {
-    const booking: Booking = bookingSchema.parse(specExample());
-    expect(booking).toEqual(specExample());
+  it("accepts the documented example booking as it is", () => {
+    const booking: Booking = bookingSchema.parse(exampleBooking());
+    expect(booking).toEqual(exampleBooking());
   });
 
   it('accepts a minimal booking: no payment, no patient e-mail or phone', () => {
@@ -40,7 +40,7 @@ describe('bookingSchema', () => {
   });
 
   it('defaults payment.paid to false, and takes a locale', () => {
-    const input = specExample();
+    const input = exampleBooking();
     const { paid: _paid, ...payment } = input.payment;
     const booking = bookingSchema.parse({ ...input, payment, locale: 'en' });
     expect(booking.payment?.paid).toBe(false);
@@ -50,10 +50,10 @@ describe('bookingSchema', () => {
 
   describe('bookingId', () => {
     it.each(['B-2026-000123', 'a', 'ns:sub.id_1-2', 'x'.repeat(128)])('accepts %s', (bookingId) => {
-      expect(errorsOf({ ...specExample(), bookingId })).toEqual([]);
+      expect(errorsOf({ ...exampleBooking(), bookingId })).toEqual([]);
     });
     it.each(['B 2026', '', 'x'.repeat(129), 'B/2026', 'B\n1', 'rezervare-ș'])('refuses %j', (bookingId) => {
-      expect(errorsOf({ ...specExample(), bookingId })).toEqual([
+      expect(errorsOf({ ...exampleBooking(), bookingId })).toEqual([
         { field: 'bookingId', message: 'must be 1–128 characters: letters, digits, dot, underscore, colon or hyphen' },
       ]);
     });
@@ -61,7 +61,7 @@ describe('bookingSchema', () => {
 
   describe('patient', () => {
     it('refuses CR/LF in the name', () => {
-      const input = specExample();
+      const input = exampleBooking();
       input.patient.name = 'Ana\r\nBcc: spy@evil.example';
       expect(errorsOf(input)).toEqual([
         {
@@ -72,13 +72,13 @@ describe('bookingSchema', () => {
     });
 
     it('requires the name', () => {
-      const input = specExample();
+      const input = exampleBooking();
       const { name: _name, ...patient } = input.patient;
       expect(errorsOf({ ...input, patient })).toEqual([{ field: 'patient.name', message: 'required' }]);
     });
 
     it('validates the e-mail: no display name, no CR/LF', () => {
-      const input = specExample();
+      const input = exampleBooking();
       input.patient.email = 'Ana <ana@example.com>';
       expect(errorsOf(input)).toEqual([
         { field: 'patient.email', message: 'give the bare address, without a display name or angle brackets' },
@@ -88,20 +88,20 @@ describe('bookingSchema', () => {
     });
 
     it.each(['+40 (712) 345-678', '0712.345.678'])('accepts phone %s', (phone) => {
-      expect(errorsOf({ ...specExample(), patient: { name: 'A', phone } })).toEqual([]);
+      expect(errorsOf({ ...exampleBooking(), patient: { name: 'A', phone } })).toEqual([]);
     });
     it.each([
       ['+40 712 345 678 int. 2', 'may contain only digits, spaces and + - ( ) .'],
       ['1'.repeat(33), 'must be at most 32 characters'],
       ['+ - ()', 'must contain at least one digit'],
     ])('refuses phone %j', (phone, message) => {
-      expect(errorsOf({ ...specExample(), patient: { name: 'A', phone } })).toEqual([{ field: 'patient.phone', message }]);
+      expect(errorsOf({ ...exampleBooking(), patient: { name: 'A', phone } })).toEqual([{ field: 'patient.phone', message }]);
     });
   });
 
   describe('exam', () => {
     it('refuses a start without an offset', () => {
-      const input = specExample();
+      const input = exampleBooking();
       input.exam.startsAt = '2026-12-01T09:30:00';
       expect(errorsOf(input)).toEqual([
         { field: 'exam.startsAt', message: 'must include a time zone offset (e.g. 2026-12-01T09:30:00+02:00 or …Z)' },
@@ -119,7 +119,7 @@ describe('bookingSchema', () => {
       ['2026-12-01T09:60:00Z', 'time of day out of range'],
       ['2026-12-01T09:30:00+25:00', 'time zone offset out of range'],
     ])('refuses the impossible date %s', (startsAt, message) => {
-      const input = specExample();
+      const input = exampleBooking();
       input.exam.startsAt = startsAt;
       expect(errorsOf(input)).toEqual([{ field: 'exam.startsAt', message }]);
     });
@@ -135,13 +135,13 @@ describe('bookingSchema', () => {
       [1441, 'must be at most 1440 minutes (24 h)'],
       [30.5, 'must be a whole number of minutes'],
     ])('refuses durationMinutes %s', (durationMinutes, message) => {
-      const input = specExample();
+      const input = exampleBooking();
       input.exam.durationMinutes = durationMinutes;
       expect(errorsOf(input)).toEqual([{ field: 'exam.durationMinutes', message }]);
     });
 
     it('refuses a line break in the location', () => {
-      const input = specExample();
+      const input = exampleBooking();
       input.exam.location = 'Sala 2\netaj 1';
       expect(errorsOf(input)[0]?.field).toBe('exam.location');
     });
@@ -149,42 +149,42 @@ describe('bookingSchema', () => {
 
   describe('payment', () => {
     it.each([450.5, 450])('refuses money as a JSON number (%s)', (amount) => {
-      const input = { ...specExample(), payment: { ...specExample().payment, amount } };
+      const input = { ...exampleBooking(), payment: { ...exampleBooking().payment, amount } };
       expect(errorsOf(input)).toEqual([
         { field: 'payment.amount', message: 'money is a decimal string, e.g. "450.00", not a JSON number' },
       ]);
     });
 
     it.each(['450', '450.5', '0.99', '9999999999.99'])('accepts the amount %s', (amount) => {
-      expect(errorsOf({ ...specExample(), payment: { ...specExample().payment, amount } })).toEqual([]);
+      expect(errorsOf({ ...exampleBooking(), payment: { ...exampleBooking().payment, amount } })).toEqual([]);
     });
 
     it.each(['450.001', '-450.00', '1e3', '450,00', ' 450', '', '12345678901'])('refuses the amount %j', (amount) => {
-      expect(errorsOf({ ...specExample(), payment: { ...specExample().payment, amount } })).toEqual([
+      expect(errorsOf({ ...exampleBooking(), payment: { ...exampleBooking().payment, amount } })).toEqual([
         { field: 'payment.amount', message: 'must be a decimal string with at most 2 decimals, e.g. "450.00"' },
       ]);
     });
 
     it.each(['ron', 'RO1', 'EURO'])('refuses the currency %s', (currency) => {
-      expect(errorsOf({ ...specExample(), payment: { ...specExample().payment, currency } })).toEqual([
+      expect(errorsOf({ ...exampleBooking(), payment: { ...exampleBooking().payment, currency } })).toEqual([
         { field: 'payment.currency', message: 'must be an ISO 4217 code of three capital letters, e.g. RON' },
       ]);
     });
 
     it('refuses a deadline without an offset', () => {
-      const payment = { ...specExample().payment, deadline: '2026-11-30T09:30:00' };
-      expect(errorsOf({ ...specExample(), payment })[0]?.field).toBe('payment.deadline');
+      const payment = { ...exampleBooking().payment, deadline: '2026-11-30T09:30:00' };
+      expect(errorsOf({ ...exampleBooking(), payment })[0]?.field).toBe('payment.deadline');
     });
   });
 
   describe('unknown fields', () => {
     it('are refused at every level, each at its own path', () => {
       const input = {
-        ...specExample(),
+        ...exampleBooking(),
         extra: 1,
-        patient: { ...specExample().patient, cnp: '1900101123456' },
-        exam: { ...specExample().exam, room: 2 },
-        payment: { ...specExample().payment, iban: 'RO49AAAA1B31007593840000', vat: '19' },
+        patient: { ...exampleBooking().patient, cnp: '1900101123456' },
+        exam: { ...exampleBooking().exam, room: 2 },
+        payment: { ...exampleBooking().payment, iban: 'RO49AAAA1B31007593840000', vat: '19' },
       };
       const errors = errorsOf(input);
       expect(errors).toHaveLength(5);
@@ -201,15 +201,15 @@ describe('bookingSchema', () => {
   });
 
   it('refuses notes with CR but keeps multi-line notes', () => {
-    expect(bookingSchema.parse({ ...specExample(), notes: 'Rând 1\nRând 2' }).notes).toBe('Rând 1\nRând 2');
-    expect(errorsOf({ ...specExample(), notes: 'Rând 1\r\nRând 2' })[0]?.field).toBe('notes');
-    expect(errorsOf({ ...specExample(), notes: 'x'.repeat(4001) })).toEqual([
+    expect(bookingSchema.parse({ ...exampleBooking(), notes: 'Rând 1\nRând 2' }).notes).toBe('Rând 1\nRând 2');
+    expect(errorsOf({ ...exampleBooking(), notes: 'Rând 1\r\nRând 2' })[0]?.field).toBe('notes');
+    expect(errorsOf({ ...exampleBooking(), notes: 'x'.repeat(4001) })).toEqual([
       { field: 'notes', message: 'must be at most 4000 characters' },
     ]);
   });
 
   it('refuses null for optional fields (leave the field out instead)', () => {
-    const input = { ...specExample(), patient: { name: 'A', email: null } };
+    const input = { ...exampleBooking(), patient: { name: 'A', email: null } };
     expect(errorsOf(input)[0]?.field).toBe('patient.email');
   });
 
@@ -269,11 +269,11 @@ describe('command schemas', () => {
 });
 
 describe('bookingContentHash', () => {
-  const booking = bookingSchema.parse(specExample());
+  const booking = bookingSchema.parse(exampleBooking());
 
   it('is a sha256 hex digest, stable for the same content', () => {
     expect(bookingContentHash(booking)).toMatch(/^[0-9a-f]{64}$/);
-    expect(bookingContentHash(bookingSchema.parse(specExample()))).toBe(bookingContentHash(booking));
+    expect(bookingContentHash(bookingSchema.parse(exampleBooking()))).toBe(bookingContentHash(booking));
   });
 
   it('ignores key order at every level', () => {
@@ -295,14 +295,14 @@ describe('bookingContentHash', () => {
   });
 
   it('treats an omitted paid and paid: false as the same content', () => {
-    const { paid: _paid, ...payment } = specExample().payment;
-    expect(bookingContentHash(bookingSchema.parse({ ...specExample(), payment }))).toBe(bookingContentHash(booking));
+    const { paid: _paid, ...payment } = exampleBooking().payment;
+    expect(bookingContentHash(bookingSchema.parse({ ...exampleBooking(), payment }))).toBe(bookingContentHash(booking));
   });
 
   it('changes when any value changes', () => {
-    const later = bookingSchema.parse({ ...specExample(), exam: { ...specExample().exam, startsAt: '2026-12-01T10:00:00+02:00' } });
+    const later = bookingSchema.parse({ ...exampleBooking(), exam: { ...exampleBooking().exam, startsAt: '2026-12-01T10:00:00+02:00' } });
     expect(bookingContentHash(later)).not.toBe(bookingContentHash(booking));
-    const paid = bookingSchema.parse({ ...specExample(), payment: { ...specExample().payment, paid: true } });
+    const paid = bookingSchema.parse({ ...exampleBooking(), payment: { ...exampleBooking().payment, paid: true } });
     expect(bookingContentHash(paid)).not.toBe(bookingContentHash(booking));
   });
 

@@ -144,11 +144,11 @@ describe('authentication', () => {
   });
 
   it('stores only hashes of tokens', async () => {
-    const rows = await bed.engine.db.sql<{ token_hash: string }[]>`SELECT token_hash FROM api_tokens`;
+    const rows = await bed.engine.db.sql<{ tokenHash: string }[]>`SELECT token_hash FROM api_tokens`;
     const all = JSON.stringify(await bed.engine.db.sql`SELECT * FROM api_tokens`);
     expect(all).not.toContain(a.admin);
     expect(all).not.toContain(a.admin.slice(4));
-    for (const r of rows) expect(r.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    for (const r of rows) expect(r.tokenHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

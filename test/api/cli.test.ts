@@ -86,7 +86,7 @@ describe('cli', () => {
     expect(inst.code, inst.stderr).toBe(0);
     expect(inst.stdout).toContain('institution clinica-cli created');
     const [row] = await db.sql`SELECT name, timezone, locale, sender_email FROM institutions WHERE id = 'clinica-cli'`;
-    expect(row).toEqual({ name: 'Clinica Ștefan', timezone: 'Europe/London', locale: 'en', sender_email: 'programari@clinica-cli.ro' });
+    expect(row).toEqual({ name: 'Clinica Ștefan', timezone: 'Europe/London', locale: 'en', senderEmail: 'programari@clinica-cli.ro' });
 
     const created = await cli(['token', 'create', '--institution', 'clinica-cli', '--scope', 'admin', '--label', 'Ana (recepție)'], env);
     expect(created.code, created.stderr).toBe(0);

@@ -135,7 +135,7 @@ describe('who may decode', () => {
     expect(last).toMatchObject({ operation: 'decode', namespace: 'default', payloads: 2, outcome: 'ok', caller: 'token', tokenId: operator.id });
     expect((await listCodecRequests(bed.engine.db.sql)).length).toBe(before + 1);
     const columns = await bed.engine.db.sql`SELECT column_name FROM information_schema.columns WHERE table_name = 'codec_requests'`;
-    expect(columns.map((c) => c.column_name).sort()).toEqual(['at', 'caller', 'id', 'namespace', 'operation', 'outcome', 'payloads', 'token_id']);
+    expect(columns.map((c) => c.columnName).sort()).toEqual(['at', 'caller', 'id', 'namespace', 'operation', 'outcome', 'payloads', 'token_id']);
     const metrics = await (await fetch(`${bed.api.url}/metrics`)).text();
     expect(metrics).toMatch(/ebn_codec_requests_total\{operation="decode",outcome="ok"\} [1-9]/);
     expect(metrics).toMatch(/ebn_codec_payloads_total\{operation="decode"\} [1-9]/);

@@ -82,12 +82,12 @@ describe('DELETE …/bookings/{id}/personal-data', () => {
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       expect(row).toMatchObject({ request: null, subject: null, recipients: [], bcc: [], status: 'sent' });
-      expect(row.erased_at).not.toBeNull();
+      expect(row.erasedAt).not.toBeNull();
     }
     const dump = JSON.stringify(rows);
     for (const word of ['Ana Popescu', 'ana.popescu', '712 345', 'implant', 'receptie@']) expect(dump).not.toContain(word);
     const [record] = await bed.engine.db.sql`SELECT content_hash, erased_at FROM bookings WHERE booking_id = ${booking.bookingId}`;
-    expect(record).toMatchObject({ content_hash: null });
+    expect(record).toMatchObject({ contentHash: null });
 
     // The log shows them as erased; a resend is refused with 410.
     const log = await api.get(`/api/v1/institutions/${t.id}/notifications?bookingId=${booking.bookingId}`, { token: t.admin });
@@ -148,7 +148,7 @@ describe('DELETE …/bookings/{id}/personal-data', () => {
     // Untouched.
     expect((await handle(theirs.bookingId, other.id).describe()).status.name).toBe('RUNNING');
     const [row] = await bed.engine.db.sql`SELECT erased_at FROM bookings WHERE institution_id = ${other.id} AND booking_id = ${theirs.bookingId}`;
-    expect(row!.erased_at).toBeNull();
+    expect(row!.erasedAt).toBeNull();
     await handle(theirs.bookingId, other.id).terminate('test done');
   });
 });

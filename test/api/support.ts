@@ -159,7 +159,7 @@ export async function stateSnapshot(engine: Engine, institutionId: string, opts:
   const sql = engine.db.sql;
   const [settings] = await sql<{ v: number }[]>`
     SELECT coalesce(max(version), 0)::int AS v FROM notification_settings WHERE institution_id = ${institutionId}`;
-  const [log] = await sql<{ n: number; latest: Date | null }[]>`
+  const [log] = await sql<{ n: number; latest: string | null }[]>`
     SELECT count(*)::int AS n, max(updated_at) AS latest FROM notifications WHERE institution_id = ${institutionId}`;
   const [bookings] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM bookings WHERE institution_id = ${institutionId}`;
   const workflows =
@@ -167,7 +167,7 @@ export async function stateSnapshot(engine: Engine, institutionId: string, opts:
   return {
     settingsVersion: settings!.v,
     logRows: log!.n,
-    logLatestUpdate: log!.latest?.toISOString() ?? null,
+    logLatestUpdate: log!.latest,
     bookings: bookings!.n,
     workflows,
   };

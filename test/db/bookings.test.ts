@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/database.js';
 import { getBookingRecord, listBookingWorkflowIds, recordBooking } from '../../src/db/bookings.js';
-import { createInstitution } from '../../src/db/institutions.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await createInstitution(db.sql, { id: 'clinic', name: 'Clinic' });
-  await createInstitution(db.sql, { id: 'other', name: 'Other' });
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase(['clinic', 'other']);
 
 const booking = (bookingId: string, contentHash: string, institutionId = 'clinic') => ({
   institutionId,

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/database.js';
 import { createInstitution, getInstitution, InstitutionExistsError } from '../../src/db/institutions.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase();
 
 describe('institutions', () => {
   it('creates with defaults and reads back', async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationKind, NotificationRequest } from '../../src/domain/types.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createInstitution } from '../../src/db/institutions.js';
+import { useTestDatabase } from '../support/database.js';
 import {
   claimForSending,
   ensureNotification,
@@ -17,15 +16,7 @@ import {
   type NotificationRow,
 } from '../../src/db/notifications.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await createInstitution(db.sql, { id: 'clinic', name: 'Clinic' });
-  await createInstitution(db.sql, { id: 'other', name: 'Other' });
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase(['clinic', 'other']);
 
 let seq = 0;
 function request(kind: NotificationKind, bookingId = 'B-1'): NotificationRequest {

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/database.js';
 import { makeBooking, SETTINGS } from '../support/fixtures.js';
 import type { NotificationKind, NotificationRequest } from '../../src/domain/types.js';
 import { getBookingRecord, recordBooking, recordBookingTimes } from '../../src/db/bookings.js';
-import { createInstitution } from '../../src/db/institutions.js';
 import {
   claimForSending,
   ensureNotification,
@@ -20,15 +19,9 @@ const DAY = 86_400_000;
 const NOW = new Date('2027-06-01T03:00:00.000Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
 
-let db: TestDatabase;
+const db = useTestDatabase(['clinic', 'short']);
 beforeAll(async () => {
-  db = await createTestDatabase();
-  await createInstitution(db.sql, { id: 'clinic', name: 'Clinic' }); // never saved: 90 days
-  await createInstitution(db.sql, { id: 'short', name: 'Short' });
   await saveSettings(db.sql, { institutionId: 'short', settings: { ...SETTINGS, retentionDays: 30 }, updatedBy: 'test' });
-});
-afterAll(async () => {
-  await db?.drop();
 });
 
 /** A booking with a sent staff e-mail and a pending patient e-mail, its exam `examDaysAgo` days before NOW. */

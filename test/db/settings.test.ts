@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NotificationSettingsInput } from '../../src/domain/types.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { useTestDatabase } from '../support/database.js';
 import { createInstitution, InstitutionNotFoundError } from '../../src/db/institutions.js';
 import {
   defaultSettingsInput,
@@ -10,13 +10,7 @@ import {
   StaleSettingsError,
 } from '../../src/db/settings.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useTestDatabase();
 
 const input = (over: Partial<NotificationSettingsInput> = {}): NotificationSettingsInput => ({
   bookingRecipients: ['receptie@clinica.example'],
@@ -34,13 +28,13 @@ const input = (over: Partial<NotificationSettingsInput> = {}): NotificationSetti
 describe('settings', () => {
   it('answers the defaults as version 0 when nothing was saved', async () => {
     await createInstitution(db.sql, { id: 'inst-defaults', name: 'D' });
-    const [inst] = await db.sql<{ created_at: Date }[]>`SELECT created_at FROM institutions WHERE id = 'inst-defaults'`;
+    const [inst] = await db.sql<{ createdAt: string }[]>`SELECT created_at FROM institutions WHERE id = 'inst-defaults'`;
     const s = await getCurrentSettings(db.sql, 'inst-defaults');
     expect(s).toEqual({
       ...defaultSettingsInput(),
       version: 0,
       updatedBy: 'system',
-      updatedAt: inst?.created_at.toISOString(),
+      updatedAt: inst?.createdAt,
     });
     expect(s.cancellation.noticeHours).toBe(24);
     expect(s.paymentReminder.hoursBefore).toBe(24);

@@ -1,28 +1,21 @@
 import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiEnv } from '../../src/api/env.js';
 import { authenticate, authorize } from '../../src/api/middleware/auth/index.js';
 import { errorHandler } from '../../src/api/middleware/errors/index.js';
-import { createInstitution } from '../../src/db/institutions.js';
 import { createApiToken, findActiveToken, revokeApiToken, TokenNotFoundError } from '../../src/db/tokens.js';
 import { hashToken } from '../../src/domain/tokens.js';
 import { createLogger } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { useTestDatabase } from '../support/database.js';
 
 describe('token store and middleware', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await createInstitution(db.sql, { id: 'clinica-a', name: 'A' });
-    await createInstitution(db.sql, { id: 'clinica-b', name: 'B' });
-  });
-  afterAll(async () => db?.drop());
+  const db = useTestDatabase(['clinica-a', 'clinica-b']);
 
   it('stores only the hash, finds live tokens, forgets revoked ones', async () => {
     const { token, record } = await createApiToken(db.sql, { institutionId: 'clinica-a', scope: 'admin', label: 'Ana' });
     expect(record).toMatchObject({ institutionId: 'clinica-a', scope: 'admin', label: 'Ana', revokedAt: null });
-    const [row] = await db.sql<{ token_hash: string }[]>`SELECT token_hash FROM api_tokens WHERE id = ${record.id}`;
-    expect(row!.token_hash).toBe(hashToken(token));
+    const [row] = await db.sql<{ tokenHash: string }[]>`SELECT token_hash FROM api_tokens WHERE id = ${record.id}`;
+    expect(row!.tokenHash).toBe(hashToken(token));
     expect(await findActiveToken(db.sql, token)).toEqual(record);
     expect(await findActiveToken(db.sql, `${token.slice(0, -1)}A`)).toBeNull();
     expect(await findActiveToken(db.sql, 'not a token')).toBeNull();

@@ -10,7 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage, messageIdFor } from '../../src/email/message.js';
 import { renderNotification } from '../../src/email/render.js';
-import { clone, institution, specBooking } from '../support/email-fixtures.js';
+import { clone, institution, exampleBooking } from '../support/email-fixtures.js';
 
 const rcptTo: string[] = [];
 const received: Buffer[] = [];
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('a built message over real SMTP', () => {
   it('delivers BCC recipients through the envelope only, with the headers and a decodable subject', async () => {
-    const booking = clone(specBooking);
+    const booking = clone(exampleBooking);
     booking.exam.name = 'Radiografie încheietură mână și antebraț';
     const rendered = renderNotification({ kind: 'booking-created-patient', institution, booking, context: {}, locale: 'ro' });
     const bcc = ['arhiva@clinica.example.org', 'director.medical@clinica.example.org'];

@@ -1,6 +1,6 @@
-/** Shared test data for the e-mail tests: the SPEC's example booking and an institution. */
+/** Shared test data for the e-mail tests: the OpenAPI example booking and an institution. */
 import type { Booking, Institution } from '../../src/domain/types.js';
-import { SPEC_EXAMPLE_BOOKING } from '../../src/domain/spec-example.js';
+import { EXAMPLE_BOOKING } from '../../src/domain/example-booking.js';
 
 export const institution: Institution = {
   id: 'clinica-sanatatea',
@@ -11,8 +11,8 @@ export const institution: Institution = {
   senderEmail: 'programari@clinica.example.org',
 };
 
-/** The example booking of SPEC.md §2, verbatim. */
-export const specBooking: Booking = SPEC_EXAMPLE_BOOKING;
+/** The OpenAPI document's example booking. */
+export const exampleBooking: Booking = EXAMPLE_BOOKING;
 
 export function clone<T>(v: T): T {
   return structuredClone(v);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildMessage, messageIdFor, type BuildMessageInput } from '../../../src/email/message.js';
 import { renderNotification } from '../../../src/email/render.js';
-import { institution, specBooking } from '../../support/email-fixtures.js';
+import { institution, exampleBooking } from '../../support/email-fixtures.js';
 
-const rendered = renderNotification({ kind: 'booking-created-patient', institution, booking: specBooking, context: {}, locale: 'ro' });
+const rendered = renderNotification({ kind: 'booking-created-patient', institution, booking: exampleBooking, context: {}, locale: 'ro' });
 
 function input(over: Partial<BuildMessageInput> = {}): BuildMessageInput {
   return {

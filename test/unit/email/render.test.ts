@@ -3,7 +3,7 @@ import { NOTIFICATION_KINDS, type Booking, type Locale, type NotificationContext
 import { escapeHtml } from '../../../src/email/escape.js';
 import { localeFor, renderNotification, type RenderInput } from '../../../src/email/render.js';
 import { STRINGS } from '../../../src/email/strings.js';
-import { clone, institution, specBooking } from '../../support/email-fixtures.js';
+import { clone, institution, exampleBooking } from '../../support/email-fixtures.js';
 
 const STAFF_KINDS = NOTIFICATION_KINDS.filter((k) => k.endsWith('-staff'));
 const PATIENT_KINDS = NOTIFICATION_KINDS.filter((k) => k.endsWith('-patient'));
@@ -20,7 +20,7 @@ function render(kind: NotificationKind, over: Partial<RenderInput> = {}) {
   return renderNotification({
     kind,
     institution,
-    booking: specBooking,
+    booking: exampleBooking,
     context: fullContext,
     locale: 'ro',
     testList: 'bookingRecipients',
@@ -36,7 +36,7 @@ function leaves(v: unknown, path = ''): [string, unknown][] {
   return [[path, v]];
 }
 
-/** How each field of the SPEC booking is expected to look in a staff e-mail. */
+/** How each field of the example booking is expected to look in a staff e-mail. */
 const SHOWN: Record<Locale, Record<string, string>> = {
   ro: {
     'exam.startsAt': '1 decembrie 2026, 09:30',
@@ -59,7 +59,7 @@ describe('staff e-mails show every field of the booking', () => {
     for (const kind of STAFF_KINDS) {
       it(`${kind} (${locale})`, () => {
         const out = render(kind, { locale });
-        const fields = leaves(specBooking);
+        const fields = leaves(exampleBooking);
         expect(fields).toHaveLength(15);
         for (const [path, value] of fields) {
           const shown = SHOWN[locale][path] ?? String(value);
@@ -73,7 +73,7 @@ describe('staff e-mails show every field of the booking', () => {
   }
 
   it('shows an empty optional field as "—" in staff e-mails and omits it in patient e-mails', () => {
-    const bare: Booking = { bookingId: 'B-1', patient: { name: 'Ion' }, exam: { name: 'EKG', startsAt: specBooking.exam.startsAt, durationMinutes: 15 } };
+    const bare: Booking = { bookingId: 'B-1', patient: { name: 'Ion' }, exam: { name: 'EKG', startsAt: exampleBooking.exam.startsAt, durationMinutes: 15 } };
     const L = STRINGS.ro.labels;
     const staff = render('booking-created-staff', { booking: bare, context: {} });
     for (const label of [L.patientEmail, L.patientPhone, L.location, L.doctor, L.department, L.amount, L.paymentDeadline, L.paid, L.notes]) {
@@ -97,7 +97,7 @@ describe('patient e-mails', () => {
         expect(out.html).toContain(escapeHtml(v));
       }
       // Notes and contact data are for the staff.
-      for (const v of [specBooking.notes!, specBooking.patient.phone!, specBooking.patient.email!]) {
+      for (const v of [exampleBooking.notes!, exampleBooking.patient.phone!, exampleBooking.patient.email!]) {
         expect(out.text).not.toContain(v);
         expect(out.html).not.toContain(escapeHtml(v));
       }
@@ -128,13 +128,13 @@ describe('escaping', () => {
     patient: { name: evil('name'), email: 'x@example.com', phone: evil('phone') },
     exam: {
       name: evil('exam'),
-      startsAt: specBooking.exam.startsAt,
+      startsAt: exampleBooking.exam.startsAt,
       durationMinutes: 30,
       location: evil('location'),
       doctor: evil('doctor'),
       department: evil('department'),
     },
-    payment: { amount: '10.00', currency: 'RON', deadline: specBooking.payment!.deadline, paid: false },
+    payment: { amount: '10.00', currency: 'RON', deadline: exampleBooking.payment!.deadline, paid: false },
     notes: evil('notes'),
   };
   const hostileContext: NotificationContext = {
@@ -177,7 +177,7 @@ describe('subjects', () => {
   });
 
   it('are single-line and at most 200 characters whatever the input', () => {
-    const b = clone(specBooking);
+    const b = clone(exampleBooking);
     b.patient.name = 'Ana\r\nBcc: victim@example.com\u2028X';
     b.exam.name = 'Ă'.repeat(500);
     for (const kind of NOTIFICATION_KINDS) {
@@ -193,7 +193,7 @@ describe('subjects', () => {
 
 describe('Romanian', () => {
   it('keeps ă â î ș ț in subject and body, with comma-below ș ț', () => {
-    const b = clone(specBooking);
+    const b = clone(exampleBooking);
     b.patient.name = 'Ștefan Țîrlea';
     b.exam.name = 'Radiografie încheietură mână și antebraț';
     const out = render('booking-created-staff', { booking: b });
@@ -226,7 +226,7 @@ describe('Romanian', () => {
 
 describe('time zone', () => {
   it('shows dates in the institution time zone', () => {
-    const b = clone(specBooking);
+    const b = clone(exampleBooking);
     b.exam.startsAt = '2026-12-01T07:30:00Z';
     expect(render('booking-created-staff', { booking: b }).text).toContain('09:30 (UTC+2)');
     const ny = { ...institution, timezone: 'America/New_York', locale: 'en' as const };
@@ -285,12 +285,12 @@ describe('test e-mail', () => {
 
 describe('localeFor', () => {
   it('uses the institution locale for staff and test, the booking one for patients', () => {
-    const b = { ...specBooking, locale: 'en' as const };
+    const b = { ...exampleBooking, locale: 'en' as const };
     expect(localeFor('booking-created-staff', institution, b)).toBe('ro');
     expect(localeFor('test', institution, b)).toBe('ro');
     for (const k of PATIENT_KINDS) expect(localeFor(k, institution, b)).toBe('en');
-    expect(localeFor('booking-created-patient', institution, specBooking)).toBe('ro');
-    expect(localeFor('booking-created-patient', { ...institution, locale: 'en' }, specBooking)).toBe('en');
+    expect(localeFor('booking-created-patient', institution, exampleBooking)).toBe('ro');
+    expect(localeFor('booking-created-patient', { ...institution, locale: 'en' }, exampleBooking)).toBe('en');
   });
 });
 

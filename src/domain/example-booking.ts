@@ -1,7 +1,7 @@
 import type { Booking } from './types.js';
 
-/** The example booking of SPEC.md section 2, verbatim: the OpenAPI example and a test fixture. */
-export const SPEC_EXAMPLE_BOOKING: Booking = {
+/** A typical booking: the OpenAPI document's example (/openapi.json) and the tests' fixture. */
+export const EXAMPLE_BOOKING: Booking = {
   bookingId: 'B-2026-000123',
   patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
   exam: {
