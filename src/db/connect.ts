@@ -25,6 +25,10 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): postgre
     // Idle connections are closed so a quiet worker does not pin server slots forever.
     idle_timeout: 60,
     connect_timeout: 10,
+    // postgres.js waits up to 20 s (growing with every failed connect) before a pool connection
+    // tries again, and queued queries wait with it: during an outage requests would hang instead
+    // of failing fast with a 503. A short, jittered pause keeps retries quick and spread out.
+    backoff: () => 0.1 + Math.random() * 0.2,
     connection: { application_name: 'exam-booking-notifications' },
   });
   // The custom type only changes how values are parsed; callers see the plain Sql type.
