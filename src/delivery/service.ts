@@ -31,6 +31,7 @@ import type { DeliveryDeps } from './deps.js';
 import { DeliveryInFlightError, DeliveryRefusedError, TransientDeliveryError } from './errors.js';
 import { describeSmtpFailure } from './smtp-errors.js';
 import { placeholderBooking, testRecipients, type TestList } from './test-email.js';
+import { redactText } from '../logger.js';
 
 export type { DeliveryDeps } from './deps.js';
 
@@ -113,17 +114,19 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
     retryable: true,
   });
 
+  // SMTP answers quote addresses: the process log gets them redacted, the delivery log in full.
+  const error = result.status === 'failed' ? redactText(result.detail, [request.booking.patient.name, request.booking.patient.phone, ...plan.to, ...plan.bcc]) : undefined;
   if (result.status === 'sent') {
     log.info({ attempt: result.attempt }, 'notification sent');
   } else if (result.status === 'failed' && !result.recorded) {
     // This attempt's lease ran out and a newer attempt took the row over (or the booking was
     // erased meanwhile): the row's record stands, this late report changed nothing.
-    log.warn({ attempt: result.attempt, error: result.detail }, 'late SMTP failure of a superseded attempt, not recorded');
+    log.warn({ attempt: result.attempt, error }, 'late SMTP failure of a superseded attempt, not recorded');
   } else if (result.status === 'failed' && !result.permanent) {
-    log.warn({ attempt: result.attempt, error: result.detail }, 'transient SMTP failure, will retry');
+    log.warn({ attempt: result.attempt, error }, 'transient SMTP failure, will retry');
     throw new TransientDeliveryError(row.id, result.detail, { cause: result.error });
   } else if (result.status === 'failed') {
-    log.error({ attempt: result.attempt, error: result.detail }, 'permanent SMTP failure');
+    log.error({ attempt: result.attempt, error }, 'permanent SMTP failure');
   }
   // Sent or failed by this attempt, or settled by another one; else another attempt holds it.
   const current = await getNotification(sql, institution.id, row.id);

@@ -37,6 +37,7 @@ import { startMailCapture, startMailPage, type MailCapture, type MailPage } from
 import { ensureDevAccess, type DevAccess } from './seed.js';
 import { checkDevPorts, devPorts, portErrorOf } from './ports.js';
 import { startTemporalDevServer, stopLeftover, type TemporalDevServer } from './temporal-dev-server.js';
+import { redactText } from '../logger.js';
 
 export interface DevStackOptions {
   env: Env;
@@ -90,7 +91,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       try {
         await fn();
       } catch (err) {
-        logger.warn({ part: name, err: (err as Error).message }, 'could not stop cleanly');
+        logger.warn({ part: name, errName: (err as Error).name, err: redactText((err as Error).message) }, 'could not stop cleanly');
       }
     }
   };
@@ -185,7 +186,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         await running;
       },
     ]);
-    running.catch((err: unknown) => logger.error({ err }, 'worker stopped with an error'));
+    running.catch((err: unknown) => logger.error({ errName: (err as Error).name, err: redactText(String((err as Error).message)) }, 'worker stopped with an error'));
     mark('workerMs', t);
 
     // The API.

@@ -37,7 +37,7 @@ export async function seedInstitution(
 
 const HOUR = 3_600_000;
 
-/** The spec's example booking, moved so its exam starts `startsInHours` after `nowMs`. */
+/** The example booking, moved so its exam starts `startsInHours` after `nowMs`. */
 export function makeBooking(
   nowMs: number,
   opts: { id?: string; startsInHours?: number; deadlineInHours?: number | null; paid?: boolean; email?: string | null } = {},
