@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DeliveryOutcome, NotificationRequest } from '../domain/types.js';
 import type { DeliveryDeps } from '../delivery/deps.js';
 import { DeliveryInFlightError, TransientDeliveryError } from '../delivery/errors.js';
@@ -20,9 +20,18 @@ export const DELIVERY_FAILURE_TYPES = {
  */
 export async function deliverNotification(deps: DeliveryDeps, request: NotificationRequest): Promise<DeliveryOutcome> {
   try {
-    return await deliver(deps, request);
+    // Every lease renewal heartbeats: a worker that dies mid-send is noticed within the heartbeat timeout.
+    return await deliver({ ...deps, heartbeat: () => Context.current().heartbeat() }, request);
   } catch (err) {
-    if (err instanceof DeliveryInFlightError) throw ApplicationFailure.retryable(err.message, DELIVERY_FAILURE_TYPES.inFlight);
+    if (err instanceof DeliveryInFlightError) {
+      // Come back when the holder's lease runs out (a live holder renews it and settles the row first).
+      const untilLeaseEnds = err.leaseUntil === null ? undefined : Math.max(1_000, Date.parse(err.leaseUntil) - Date.now() + 1_000);
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: DELIVERY_FAILURE_TYPES.inFlight,
+        ...(untilLeaseEnds !== undefined && { nextRetryDelay: untilLeaseEnds }),
+      });
+    }
     if (err instanceof TransientDeliveryError) throw ApplicationFailure.retryable(err.message, DELIVERY_FAILURE_TYPES.transientSmtp);
     throw err;
   }

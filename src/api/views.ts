@@ -13,7 +13,7 @@ export function notificationView(row: NotificationRow): z.infer<typeof Notificat
     id: row.id,
     bookingId: row.bookingId,
     kind: row.kind,
-    status: row.publicStatus,
+    status: row.status,
     reason: row.reason,
     recipients: row.recipients,
     bcc: row.bcc,
@@ -36,7 +36,7 @@ type BookingNotification = z.infer<typeof BookingNotificationSchema>;
 function entryView(entry: NotificationEntry | undefined, row: NotificationRow | undefined): BookingNotification {
   const base = row ?? null;
   const status: BookingNotification['status'] =
-    entry?.status === 'dropped' ? 'dropped' : base ? base.publicStatus : (entry?.status ?? 'pending');
+    entry?.status === 'dropped' ? 'dropped' : base ? base.status : (entry?.status ?? 'pending');
   return {
     id: entry?.notificationId ?? row!.id,
     kind: entry?.kind ?? row!.kind,

@@ -2,10 +2,11 @@ import type postgres from 'postgres';
 import type { DeliveryStatus, NotificationKind, NotificationRequest } from '../domain/types.js';
 
 /**
- * The delivery log. 'sending' is internal: an attempt holds a lease on the row while it talks
- * to the SMTP server. Everyone outside sees it as 'pending' (`publicStatus`).
+ * The delivery log. 'sending': an attempt holds a lease on the row while it talks to the SMTP
+ * server; the lease is kept alive while the attempt lives (extendLease) and runs out soon after
+ * it dies, so another attempt can take the row over.
  */
-export type StoredStatus = DeliveryStatus | 'sending';
+export type StoredStatus = DeliveryStatus;
 
 export interface NotificationRow {
   id: string;
@@ -13,7 +14,6 @@ export interface NotificationRow {
   bookingId: string | null;
   kind: NotificationKind;
   status: StoredStatus;
-  publicStatus: DeliveryStatus;
   /** Why it was skipped or failed. */
   reason: string | null;
   recipients: string[];
@@ -53,16 +53,15 @@ export class InvalidCursorError extends Error {
 }
 
 /** A row as postgres.js returns it (camelCase columns, ISO timestamps); counts are null in rows older than migration 002. */
-type NotificationDbRow = Omit<NotificationRow, 'publicStatus' | 'recipientsCount' | 'bccCount'> & {
+type NotificationDbRow = Omit<NotificationRow, 'recipientsCount' | 'bccCount'> & {
   recipientsCount: number | null;
   bccCount: number | null;
 };
 
-/** Adds what is derived from the stored columns: the public status and the counts of old rows. */
+/** Adds what is derived from the stored columns: the counts of old rows. */
 function toRow(r: NotificationDbRow): NotificationRow {
   return {
     ...r,
-    publicStatus: r.status === 'sending' ? 'pending' : r.status,
     recipientsCount: r.recipientsCount ?? r.recipients.length,
     bccCount: r.bccCount ?? r.bcc.length,
   };
@@ -153,6 +152,19 @@ export async function claimForSending(sql: postgres.Sql, id: string, input: Clai
          AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
       RETURNING *`,
   );
+}
+
+/**
+ * Keeps a live attempt's lease: `lease_until` moves to now + `leaseMs`, only while the row is
+ * still 'sending' under this attempt. False when the attempt lost the row (taken over, settled).
+ */
+export async function extendLease(sql: postgres.Sql, id: string, attempt: number, leaseMs: number): Promise<boolean> {
+  const ms = Math.max(1, Math.ceil(leaseMs));
+  const rows = await sql`
+    UPDATE notifications SET lease_until = now() + ${ms}::integer * interval '1 millisecond'
+     WHERE id = ${id} AND status = 'sending' AND attempts = ${attempt} AND erased_at IS NULL
+    RETURNING 1`;
+  return rows.length > 0;
 }
 
 /**
@@ -327,7 +339,7 @@ export async function listNotifications(
       : Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(query.limit)));
   const after = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
   const statuses: StoredStatus[] | null =
-    query.status === undefined ? null : query.status === 'pending' ? ['pending', 'sending'] : [query.status];
+    query.status === undefined ? null : [query.status];
 
   // One row more than asked tells whether there is a next page.
   const rows = await sql<(NotificationDbRow & { createdKey: string })[]>`

@@ -9,6 +9,7 @@ import { claimForSending, markAttemptFailed, markSent } from '../db/notification
 import { buildMessage } from '../email/message.js';
 import type { RenderedEmail } from '../email/render.js';
 import type { DeliveryDeps } from './deps.js';
+import { keepLease } from './lease.js';
 import { describeSmtpFailure, isPermanentSmtpFailure } from './smtp-errors.js';
 
 export interface AttemptInput {
@@ -65,6 +66,7 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
   });
   if (!claimed) return { status: 'not-claimed' };
   const attempt = claimed.attempts;
+  const lease = keepLease(sql, { notificationId: input.notificationId, attempt, leaseMs: input.leaseMs }, deps.heartbeat);
 
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -81,5 +83,7 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
     const recorded = await markAttemptFailed(sql, input.notificationId, { error: detail, permanent, attempt });
     deps.onAttempt?.(input.kind, permanent ? 'failed' : 'retry', seconds());
     return { status: 'failed', attempt, detail, permanent, recorded: recorded !== null, error: err };
+  } finally {
+    lease.release();
   }
 }

@@ -9,8 +9,10 @@ export interface DeliveryDeps {
   /** Sender used when the institution has no address of its own. */
   mailFrom: string;
   logger: Logger;
-  /** How long one attempt owns a notification; longer than the activity's start-to-close timeout. */
+  /** How long a claim or a renewal holds a notification (default LEASE_MS, src/delivery/lease.ts). */
   leaseMs?: number;
+  /** Called with every lease renewal while an attempt talks to SMTP (the activity heartbeats here). */
+  heartbeat?: () => void;
   /** Called once per attempt that reached SMTP (metrics). */
   onAttempt?: (kind: string, status: 'sent' | 'failed' | 'retry', seconds: number) => void;
 }

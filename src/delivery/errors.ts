@@ -5,10 +5,16 @@
  * them to their own world (the activity to Temporal failures, the API to HTTP answers).
  */
 
-/** Another attempt holds the notification's lease right now; it will settle the row. Retry later. */
+/**
+ * Another attempt holds the notification's lease right now; it will settle the row. Retry
+ * later: at `leaseUntil` at the latest, when a dead attempt's lease has run out.
+ */
 export class DeliveryInFlightError extends Error {
   override readonly name = 'DeliveryInFlightError';
-  constructor(readonly notificationId: string) {
+  constructor(
+    readonly notificationId: string,
+    readonly leaseUntil: string | null = null,
+  ) {
     super('another attempt holds this notification');
   }
 }

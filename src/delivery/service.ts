@@ -27,6 +27,7 @@ import { ERASED_REASON } from '../db/retention.js';
 import { getCurrentSettings } from '../db/settings.js';
 import { localeFor, renderNotification } from '../email/render.js';
 import { attemptSend } from './attempt.js';
+import { LEASE_MS } from './lease.js';
 import type { DeliveryDeps } from './deps.js';
 import { DeliveryInFlightError, DeliveryRefusedError, TransientDeliveryError } from './errors.js';
 import { describeSmtpFailure } from './smtp-errors.js';
@@ -35,8 +36,6 @@ import { redactText } from '../logger.js';
 
 export type { DeliveryDeps } from './deps.js';
 
-const DEFAULT_LEASE_MS = 150_000;
-const TEST_LEASE_MS = 90_000;
 
 const settled = (row: NotificationRow): DeliveryOutcome | undefined => {
   if (row.status !== 'sent' && row.status !== 'failed' && row.status !== 'skipped') return undefined;
@@ -110,7 +109,7 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
       context: request.context,
       locale: localeFor(request.kind, institution, request.booking),
     }),
-    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
     retryable: true,
   });
 
@@ -132,7 +131,7 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
   const current = await getNotification(sql, institution.id, row.id);
   const outcome = current && settled(current);
   if (outcome) return outcome;
-  throw new DeliveryInFlightError(row.id);
+  throw new DeliveryInFlightError(row.id, current?.leaseUntil ?? null);
 }
 
 /**
@@ -147,8 +146,8 @@ export async function resendNotification(deps: DeliveryDeps, institutionId: stri
   if (row.erasedAt !== null) {
     throw new DeliveryRefusedError('personal_data_erased', 'this notification\'s personal data was erased: it cannot be sent again');
   }
-  if (row.publicStatus !== 'failed') {
-    throw new DeliveryRefusedError('not_failed', `only a failed notification can be resent; this one is ${row.publicStatus}`);
+  if (row.status !== 'failed') {
+    throw new DeliveryRefusedError('not_failed', `only a failed notification can be resent; this one is ${row.status}`);
   }
   if (!row.request) {
     throw new DeliveryRefusedError('not_resendable', 'this notification cannot be resent (a test e-mail): send a new one instead');
@@ -201,12 +200,12 @@ export async function sendTestEmail(deps: DeliveryDeps, institutionId: string, l
       locale: institution.locale,
       testList: list,
     }),
-    leaseMs: TEST_LEASE_MS,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
     // No retries for a test: the admin sees the SMTP answer and can try again.
     retryable: false,
   });
   if (result.status === 'not-claimed') throw new Error('a fresh test notification could not be claimed');
   const row = (await getNotification(sql, institutionId, id))!;
-  deps.logger.info({ notificationId: id, list, status: row.publicStatus }, 'test e-mail');
+  deps.logger.info({ notificationId: id, list, status: row.status }, 'test e-mail');
   return row;
 }

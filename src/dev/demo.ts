@@ -137,8 +137,8 @@ export async function runDemo(stack: DevStack, options: { say: (line: string) =>
          AND (booking_id LIKE ${`DEMO-${run}-%`} OR (kind = 'test' AND created_at >= ${new Date(started)}))
        ORDER BY updated_at`;
     for (const r of rows) {
-      const status = r.status === 'sending' ? 'pending' : r.status;
-      if (seen.get(r.id) === status || status === 'pending') continue;
+      const status = r.status;
+      if (seen.get(r.id) === status || status === 'pending' || status === 'sending') continue;
       seen.set(r.id, status);
       if (status === 'sent') {
         sent.add(keyOf(r));

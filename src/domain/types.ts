@@ -94,7 +94,8 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
+/** `sending`: an attempt holds the e-mail's lease and talks to the SMTP server right now. */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Extra facts some e-mails need besides the booking itself. */
@@ -126,7 +127,7 @@ export interface NotificationRequest {
 /** The result of one delivery, as the workflow records it. */
 export interface DeliveryOutcome {
   notificationId: string;
-  status: Exclude<DeliveryStatus, 'pending'>;
+  status: Exclude<DeliveryStatus, 'pending' | 'sending'>;
   /** Why it was skipped or failed, or the SMTP server's answer when sent. */
   detail?: string;
   attempts: number;

@@ -59,9 +59,12 @@ const { loadDueTimings, recordBookingClosed } = proxyActivities<Activities>({
 });
 
 // Transient SMTP failures are retried with back-off for up to a day; the activity returns
-// (does not throw) a permanent 5xx failure, so it is never retried.
+// (does not throw) a permanent 5xx failure, so it is never retried. A delivery heartbeats every
+// few seconds while it talks to SMTP: a worker that dies mid-send is retried elsewhere after
+// the heartbeat timeout, not after the start-to-close timeout.
 const { deliverNotification, recordDeliveryGaveUp } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '15 minutes' },
 });

@@ -28,6 +28,10 @@ export class SmtpSink {
   private dataAttempts = 0;
   private waiters: Array<() => void> = [];
   respond: DataResponder = () => undefined;
+  /** How long the server thinks before answering a complete DATA (a slow peer). */
+  dataDelayMs = 0;
+  /** Complete DATA commands received and not yet answered (the sender waits for the answer). */
+  dataAwaitingAnswer = 0;
 
   private constructor() {
     this.server = new SMTPServer({
@@ -37,8 +41,14 @@ export class SmtpSink {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
+        stream.on('end', async () => {
           const raw = Buffer.concat(chunks).toString('utf8');
+          if (this.dataDelayMs > 0) {
+            this.dataAwaitingAnswer += 1;
+            for (const w of this.waiters.splice(0)) w();
+            await new Promise((r) => setTimeout(r, this.dataDelayMs));
+            this.dataAwaitingAnswer -= 1;
+          }
           this.dataAttempts += 1;
           const rejection = this.respond(this.dataAttempts, raw);
           if (rejection) {
