@@ -63,7 +63,6 @@ describe('ensureNotification', () => {
       bookingId: 'B-1',
       kind: 'booking-created-staff',
       status: 'pending',
-      publicStatus: 'pending',
       attempts: 0,
       recipients: [],
       bcc: [],
@@ -104,7 +103,6 @@ describe('sending lifecycle', () => {
     const claimed = await claim(row.id);
     expect(claimed).toMatchObject({
       status: 'sending',
-      publicStatus: 'pending',
       attempts: 1,
       recipients: ['receptie@clinica.example'],
       bcc: ['arhiva@clinica.example'],
@@ -114,7 +112,7 @@ describe('sending lifecycle', () => {
     expect(Date.parse(claimed?.leaseUntil ?? '')).toBeGreaterThan(Date.now() + 30_000);
 
     const sent = await markSent(db.sql, row.id, '250 2.0.0 OK queued');
-    expect(sent).toMatchObject({ status: 'sent', publicStatus: 'sent', smtpResponse: '250 2.0.0 OK queued', leaseUntil: null });
+    expect(sent).toMatchObject({ status: 'sent', smtpResponse: '250 2.0.0 OK queued', leaseUntil: null });
     expect(sent?.sentAt).not.toBeNull();
     // Final: no second claim, no second "sent" record.
     expect(await claim(row.id)).toBeNull();
@@ -156,7 +154,7 @@ describe('sending lifecycle', () => {
     expect(await resetForResend(db.sql, 'clinic', row.id)).toBeNull();
     await claim(row.id);
     const failed = await markAttemptFailed(db.sql, row.id, { error: '550 no such user', permanent: true, attempt: 1 });
-    expect(failed).toMatchObject({ status: 'failed', publicStatus: 'failed', reason: '550 no such user', attempts: 1 });
+    expect(failed).toMatchObject({ status: 'failed', reason: '550 no such user', attempts: 1 });
     // A failed row is final for the sender until an admin resends it.
     expect(await claim(row.id)).toBeNull();
     // Another institution cannot touch it.
@@ -182,7 +180,7 @@ describe('sending lifecycle', () => {
   it('skips with a reason and the recipients it would have had', async () => {
     const row = await ensure('booking-cancelled-staff');
     const skipped = await markSkipped(db.sql, row.id, 'no recipients', { recipients: [] });
-    expect(skipped).toMatchObject({ status: 'skipped', publicStatus: 'skipped', reason: 'no recipients', attempts: 0 });
+    expect(skipped).toMatchObject({ status: 'skipped', reason: 'no recipients', attempts: 0 });
     expect(await claim(row.id)).toBeNull();
     expect(await markSkipped(db.sql, row.id, 'again')).toBeNull();
     expect(await resetForResend(db.sql, 'clinic', row.id)).toBeNull();
@@ -241,7 +239,7 @@ describe('delivery log listing', () => {
     expect(page.nextCursor).toBeNull();
   });
 
-  it('filters by kind, status (pending includes sending) and institution', async () => {
+  it('filters by kind, status (sending is its own) and institution', async () => {
     const byKind = await listNotifications(db.sql, { institutionId: 'other', kind: 'payment-reminder-staff' });
     expect(byKind.items.map((r) => r.bookingId)).toEqual(['LOG-2']);
 
