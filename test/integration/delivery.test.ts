@@ -6,7 +6,7 @@ import { formatKeyRing } from '../../src/codec/key-ring.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getNotification } from '../../src/db/notifications.js';
 import { notificationId } from '../../src/workflows/ids.js';
-import { startEngine, type Engine } from '../support/engine.js';
+import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
 import { STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -95,14 +95,7 @@ describe('a worker killed while a booking waits', () => {
   afterAll(async () => engine?.stop());
 
   it('delivers the due e-mail once after it is started again', async () => {
-    const env = {
-      DATABASE_URL: engine.db.url,
-      SMTP_URL: engine.smtp.url,
-      MAIL_FROM: 'notificari@clinica.test',
-      TEMPORAL_ADDRESS: engine.env.address,
-      TEMPORAL_TASK_QUEUE: engine.taskQueue,
-      PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
-    };
+    const env = workerProcessEnv(engine);
     const first = await WorkerProcess.start(env);
     const dueInMs = 8_000;
     const booking = makeBooking(Date.now(), { id: nextId(), deadlineInHours: 24 + dueInMs / HOUR });

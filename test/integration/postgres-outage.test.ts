@@ -8,14 +8,13 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type postgres from 'postgres';
-import { formatKeyRing } from '../../src/codec/key-ring.js';
 import { BookingClient } from '../../src/client/booking-client.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import { createApiToken } from '../../src/db/tokens.js';
 import type { ApiServer } from '../../src/api/server.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { startApiFor } from '../api/support.js';
-import { startEngine, type Engine } from '../support/engine.js';
+import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
 import { makeBooking, seedInstitution } from '../support/fixtures.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { WorkerProcess } from '../support/worker-process.js';
@@ -56,14 +55,7 @@ describe('a PostgreSQL outage under load', () => {
     apiSql = connectDatabase(proxied.toString(), { max: 10 });
     const bookings = new BookingClient({ client: engine.env.client, sql: apiSql, taskQueue: engine.taskQueue });
     api = await startApiFor(engine, { sql: apiSql, bookings });
-    worker = await WorkerProcess.start({
-      DATABASE_URL: proxied.toString(),
-      SMTP_URL: engine.smtp.url,
-      MAIL_FROM: 'notificari@clinica.test',
-      TEMPORAL_ADDRESS: engine.env.address,
-      TEMPORAL_TASK_QUEUE: engine.taskQueue,
-      PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
-    });
+    worker = await WorkerProcess.start(workerProcessEnv(engine, { DATABASE_URL: proxied.toString() }));
   });
 
   afterAll(async () => {

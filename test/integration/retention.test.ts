@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordBooking } from '../../src/db/bookings.js';
 import { claimForSending, ensureNotification, getNotification, markSent } from '../../src/db/notifications.js';
 import { ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../../src/temporal/retention-schedule.js';
-import { startEngine, type Engine } from '../support/engine.js';
+import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
 import { makeBooking, seedInstitution } from '../support/fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
-import { formatKeyRing } from '../../src/codec/key-ring.js';
 
 const DAY = 86_400_000;
 const INST = 'clinica-retentie';
@@ -46,15 +45,7 @@ async function seed(bookingId: string, daysAgo: number): Promise<string> {
 
 describe('the retention schedule', () => {
   it('exists once the worker has started, and creating it again changes nothing', async () => {
-    worker = await WorkerProcess.start({
-      DATABASE_URL: engine.db.url,
-      SMTP_URL: engine.smtp.url,
-      MAIL_FROM: 'notificari@clinica.test',
-      TEMPORAL_ADDRESS: engine.env.address,
-      TEMPORAL_TASK_QUEUE: engine.taskQueue,
-      METRICS_PORT: '0',
-      PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
-    });
+    worker = await WorkerProcess.start(workerProcessEnv(engine, { METRICS_PORT: '0' }));
     expect(worker.output.join('')).toContain('retention schedule ready');
     const description = await engine.env.client.schedule.getHandle(RETENTION_SCHEDULE_ID).describe();
     expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionWorkflow', taskQueue: engine.taskQueue });

@@ -6,8 +6,7 @@
  * same Message-ID. While the send is in flight the log says `sending`. Five times in a row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatKeyRing } from '../../src/codec/key-ring.js';
-import { startEngine, type Engine } from '../support/engine.js';
+import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
 import { makeBooking, seedInstitution } from '../support/fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -23,14 +22,7 @@ describe('a worker killed mid-DATA', () => {
   beforeAll(async () => {
     engine = await startEngine('dev-server', { inProcessWorker: false });
     await seedInstitution(engine.db.sql, INST);
-    env = {
-      DATABASE_URL: engine.db.url,
-      SMTP_URL: engine.smtp.url,
-      MAIL_FROM: 'notificari@clinica.test',
-      TEMPORAL_ADDRESS: engine.env.address,
-      TEMPORAL_TASK_QUEUE: engine.taskQueue,
-      PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
-    };
+    env = workerProcessEnv(engine);
     engine.smtp.dataDelayMs = 1_500;
   });
   afterAll(async () => {

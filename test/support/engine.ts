@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { SmtpSink } from './smtp-sink.js';
 import { fixedTestKeyRing } from './keys.js';
 import { payloadDataConverter } from '../../src/codec/data-converter.js';
-import type { KeyRing } from '../../src/codec/key-ring.js';
+import { formatKeyRing, type KeyRing } from '../../src/codec/key-ring.js';
 
 let runtimeInstalled = false;
 /** Keep the SDK's own logs to warnings so test output stays readable. */
@@ -98,5 +98,21 @@ export async function startEngine(
       await env.teardown();
       await db.drop();
     },
+  };
+}
+
+/**
+ * The environment a worker process needs to serve this engine's task queue against its
+ * database, SMTP peer and Temporal server (overrides win, e.g. a proxied DATABASE_URL).
+ */
+export function workerProcessEnv(engine: Engine, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: engine.db.url,
+    SMTP_URL: engine.smtp.url,
+    MAIL_FROM: 'notificari@clinica.test',
+    TEMPORAL_ADDRESS: engine.env.address,
+    TEMPORAL_TASK_QUEUE: engine.taskQueue,
+    PAYLOAD_KEYS: formatKeyRing(engine.keyRing),
+    ...overrides,
   };
 }
