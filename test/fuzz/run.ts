@@ -18,7 +18,7 @@ const INSTITUTION = 'clinica-fuzz';
 
 /** Operations by token: the booking system's commands, and the administrator's pages. */
 const RUNS = [
-  { name: 'booking token', token: 'booking', include: '^/api/v1/(token|institutions/\\{inst\\}/bookings)' },
+  { name: 'booking token', token: 'booking', include: '^/api/v1/(token|institutions/\\{inst\\}/bookings(/\\{bookingId\\}(/(cancel|payment|reschedule))?)?)$' },
   { name: 'admin token', token: 'admin', include: '^/(healthz|readyz|api/v1/(token|institutions/\\{inst\\}/(notification-settings|notifications|bookings/\\{bookingId\\}(/personal-data)?$)))' },
 ] as const;
 
