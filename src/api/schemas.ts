@@ -96,7 +96,7 @@ export const IfMatchHeader = z.object({
     .optional()
     .meta({
       param: { in: 'header', description: 'The ETag of the version being replaced, `"<version>"`, or `*` (a comma-separated list of entity tags is accepted too).' },
-      pattern: '^[ \\t]*([*]|(W/)?"[!#-+\\--~]*"([ \\t]*,[ \\t]*(W/)?"[!#-+\\--~]*")*)[ \\t]*$',
+      pattern: '^(\\*|(W/)?"[0-9A-Za-z]*"(, ?(W/)?"[0-9A-Za-z]*")*)$',
       example: '"3"',
     }),
 });
