@@ -76,6 +76,13 @@ export const ADDRESS_TABLE: string[] = [
   'ana@😀.ro',
   '😀@example.ro',
   'a\u0301na@example.ro',
+  // The characters that can make text read differently (src/domain/text-field.ts) are refused here too.
+  'ana\u202E@example.ro',
+  '\u2066ana@example.ro\u2069',
+  '\uFEFFana@example.ro',
+  'ana@example.ro\uFFFF',
+  'ana\u200B@example.ro',
+  '\u200B',
   `${local64}@example.com`,
   `${'a'.repeat(65)}@example.com`,
   `${'ă'.repeat(33)}@example.com`,
@@ -110,6 +117,12 @@ describe('assets/validation.js against src/domain/email-address.ts', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('refuses, in the page as in the API, addresses carrying characters that can mislead a reader', () => {
+    for (const address of ['ana\u202E@example.ro', '\u2066ana@example.ro\u2069', '\uFEFFana@example.ro', 'ana@example.ro\uFFFF', 'ana\u200B@example.ro']) {
+      expect({ address, page: page.emailAddressError(address) !== null, api: api.emailAddressError(address) !== null }).toEqual({ address, page: true, api: true });
+    }
   });
 
   it('refuses what is not a string, as the API does', () => {

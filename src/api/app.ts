@@ -24,6 +24,7 @@ import { CODEC_PATH, codecRoutes } from './routes/codec.js';
 import type { ApiEnv } from './env.js';
 import { authenticate } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
+import { methodNotAllowed } from './middleware/method-not-allowed/index.js';
 import { errorHandler, keepJsonSyntaxErrors, notFoundHandler } from './middleware/errors/index.js';
 import { DEFAULT_RATE_LIMIT, rateLimit, type RateLimitOptions } from './middleware/rate-limit/index.js';
 import { bookingRoutes } from './routes/bookings.js';
@@ -84,7 +85,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const delivery = { sql: deps.sql, mail: deps.mail, mailFrom: deps.mailFrom, logger, onAttempt: recordDeliveryAttempt };
 
   app.onError(errorHandler(logger));
-  app.notFound(notFoundHandler);
+  app.notFound(methodNotAllowed(() => app.routes, notFoundHandler));
 
   app.use('*', requestId());
   app.use('*', accessLog(logger));

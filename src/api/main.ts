@@ -26,6 +26,11 @@ async function main(): Promise<void> {
   const connection = Connection.lazy(clientConnectionOptions(temporal));
   const { api: server } = await startApiOverTemporal({
     port: env.PORT,
+    httpTimeouts: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     connection,
     namespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,

@@ -17,7 +17,7 @@ import {
 } from '../domain/booking-schema.js';
 import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
-import { MAX_PAGE_SIZE } from '../db/notifications.js';
+import { CURSOR_PATTERN, MAX_PAGE_SIZE } from '../db/notifications.js';
 import { EXAMPLE_BOOKING } from '../domain/example-booking.js';
 import { TOKEN_SCOPES } from '../domain/tokens.js';
 import { ERROR_CODES } from './errors.js';
@@ -95,7 +95,8 @@ export const IfMatchHeader = z.object({
     .string()
     .optional()
     .meta({
-      param: { in: 'header', description: 'The ETag of the version being replaced, `"<version>"`, or `*`.' },
+      param: { in: 'header', description: 'The ETag of the version being replaced, `"<version>"`, or `*` (a comma-separated list of entity tags is accepted too).' },
+      pattern: '^(\\*|(W/)?"[0-9A-Za-z]*"(, ?(W/)?"[0-9A-Za-z]*")*)$',
       example: '"3"',
     }),
 });
@@ -114,9 +115,16 @@ export const NotificationsQuery = z
     status: z.enum(DELIVERY_STATUSES).optional().meta({ param: { name: 'status', in: 'query' } }),
     cursor: z
       .string()
-      .max(2000)
+      .regex(CURSOR_PATTERN, 'cursor is not valid: use the nextCursor of a previous page')
       .optional()
-      .meta({ param: { name: 'cursor', in: 'query', description: 'The `nextCursor` of the previous page.' } }),
+      .meta({
+        param: {
+          name: 'cursor',
+          in: 'query',
+          description: 'The `nextCursor` of the previous page: `<microseconds since 1970>~<notification id>`, the position after which the page starts.',
+        },
+        example: '1764581400123456~clinica-a/B-2026-000123/created/staff',
+      }),
     limit: z.coerce
       .number({ error: 'must be a whole number' })
       .int('must be a whole number')
@@ -316,11 +324,20 @@ export const ReadySchema = z
 
 const errorContent = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
+/** What the HTTP server itself answers on any path, before the app sees the request (server.ts). */
+export const TRANSPORT_RESPONSES = {
+  408: errorContent('The request (headers and body) did not arrive within the server\'s request timeout (30 s by default); the connection is closed.'),
+  414: errorContent('The request line (method, URL and HTTP version) is longer than 8 KiB.'),
+  431: errorContent('The request line and headers together are larger than 16 KiB.'),
+} as const;
+
 export const ERROR_RESPONSES = {
+  ...TRANSPORT_RESPONSES,
   400: errorContent('Invalid input: `details` lists each bad field.'),
   401: errorContent('No, unknown or revoked token.'),
   403: errorContent('The token has the wrong scope for this endpoint.'),
   404: errorContent("Not found (another institution's resources answer this too)."),
+  405: errorContent('The path exists but not with this method; `Allow` lists the methods it has.'),
   413: errorContent('The body is larger than 64 KiB.'),
   415: errorContent('The body is not JSON.'),
   429: errorContent('Too many requests for this token (see Retry-After).'),

@@ -6,6 +6,7 @@ import { BookingClient } from '../client/booking-client.js';
 import { createServiceClient } from '../temporal/client.js';
 import { temporalHealthcheck } from '../temporal/connection.js';
 import { createApp, type ApiDeps } from './app.js';
+import { DEFAULT_HTTP_TIMEOUTS, handleClientErrors, serverOptions, type HttpTimeouts } from './http-limits.js';
 
 export interface ApiServer {
   /** The port actually bound (useful with port 0). */
@@ -15,13 +16,17 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApiServer(options: ApiDeps & { port: number; hostname?: string }): Promise<ApiServer> {
-  const { port, hostname, ...deps } = options;
+export async function startApiServer(options: ApiDeps & { port: number; hostname?: string; httpTimeouts?: HttpTimeouts }): Promise<ApiServer> {
+  const { port, hostname, httpTimeouts = DEFAULT_HTTP_TIMEOUTS, ...deps } = options;
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, ...(hostname !== undefined && { hostname }) }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, port, serverOptions: serverOptions(httpTimeouts), ...(hostname !== undefined && { hostname }) },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
+  handleClientErrors(server as import('node:http').Server, httpTimeouts);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -40,6 +45,7 @@ export async function startApiServer(options: ApiDeps & { port: number; hostname
 export type ApiProcessOptions = Omit<ApiDeps, 'bookings' | 'temporal'> & {
   port: number;
   hostname?: string;
+  httpTimeouts?: HttpTimeouts;
   connection: Connection;
   taskQueue: string;
 };

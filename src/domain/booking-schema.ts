@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { emailAddressSchema } from './email-address.js';
-import { isoInstantError, parseInstant } from './due-times.js';
+import { ISO_INSTANT_PATTERN, isoInstantError, parseInstant } from './due-times.js';
 import { multiLineText, singleLineText } from './text-field.js';
 import type { Booking } from './types.js';
 
@@ -23,7 +23,7 @@ export const isoInstantSchema = z
     const error = isoInstantError(value);
     if (error !== null) ctx.addIssue({ code: 'custom', message: error });
   })
-  .meta({ format: 'date-time', examples: ['2026-12-01T09:30:00+02:00'] });
+  .meta({ format: 'date-time', pattern: ISO_INSTANT_PATTERN, examples: ['2026-12-01T09:30:00+02:00'] });
 
 export const bookingIdSchema = z
   .string()
@@ -33,7 +33,9 @@ const phoneSchema = z
   .string()
   .max(32, 'must be at most 32 characters')
   .regex(/^[0-9 +\-().]+$/, 'may contain only digits, spaces and + - ( ) .')
-  .regex(/[0-9]/, 'must contain at least one digit');
+  .regex(/[0-9]/, 'must contain at least one digit')
+  // Both rules in one pattern for the OpenAPI document (zod would only show the first).
+  .meta({ pattern: '^[0-9 +().-]*[0-9][0-9 +().-]*$' });
 
 /** Money is a decimal string so no amount is ever rounded by a float; numbers are refused. */
 const amountSchema = z

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cancellationNoticeDueAt,
   HOUR_MS,
+  ISO_INSTANT_PATTERN,
   isLastMinuteCancellation,
   isoInstantError,
   parseInstant,
@@ -125,5 +126,20 @@ describe('isoInstantError and parseInstant', () => {
   it('accepts 29 February in leap years (2028, 2000)', () => {
     expect(isoInstantError('2028-02-29T09:30:00Z')).toBeNull();
     expect(isoInstantError('2000-02-29T09:30:00Z')).toBeNull();
+  });
+});
+
+describe('ISO_INSTANT_PATTERN (the OpenAPI document’s form of isoInstantError)', () => {
+  const pattern = new RegExp(ISO_INSTANT_PATTERN);
+  it.each([
+    '2026-12-01T09:30:00+02:00', '1970-01-01T00:00Z', '9999-12-31T23:59:59.123456789-12:00', '2026-02-28T10:00:00Z',
+    '1969-12-31T23:59:59Z', '0182-01-05T14:46:33-14:17', '2026-12-01t09:30:00Z', '2026-12-01T09:30:00z', '2026-12-01T09:30:60Z',
+    '2026-12-01T24:00:00Z', '2026-13-01T09:30:00Z', '2026-12-01T09:30:00', '2026-12-01T09:30:00+24:00', '2026-12-01 09:30:00Z',
+  ])('agrees with the validator: %s', (value) => {
+    expect(pattern.test(value)).toBe(isoInstantError(value) === null);
+  });
+  it('is looser only about days a month does not have', () => {
+    expect(pattern.test('2026-02-30T09:30:00Z')).toBe(true);
+    expect(isoInstantError('2026-02-30T09:30:00Z')).not.toBeNull();
   });
 });

@@ -38,6 +38,14 @@ export function paymentReminderDueAt(deadlineMs: number, hoursBefore: number): n
  * (up to 9 digits), and a mandatory offset (`Z` or ±hh:mm). Upper-case `T`/`Z` only. No leap
  * seconds (:60), no 24:00.
  */
+/**
+ * The same rule as a JSON Schema `pattern` for the OpenAPI document (format date-time allows
+ * years before 1970, lower-case t/z and :60, which isoInstantError refuses). It cannot say
+ * that a day exists in its month: due-times.test.ts checks it against isoInstantError.
+ */
+export const ISO_INSTANT_PATTERN =
+  '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
+
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 function daysInMonth(year: number, month: number): number {

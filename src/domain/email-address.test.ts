@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  EMAIL_ADDRESS_PATTERN,
   emailAddressError,
   emailAddressSchema,
   findDuplicateAddresses,
@@ -124,5 +125,27 @@ describe('emailAddressSchema', () => {
   it('refuses non-strings', () => {
     expect(emailAddressSchema.safeParse(42).success).toBe(false);
     expect(emailAddressSchema.safeParse(null).success).toBe(false);
+  });
+});
+
+describe('EMAIL_ADDRESS_PATTERN (the OpenAPI document’s form of emailAddressError)', () => {
+  const pattern = new RegExp(EMAIL_ADDRESS_PATTERN);
+  it('never describes as valid an address the validator refuses, and describes the usual ones', () => {
+    for (const value of ['ana.popescu@example.com', 'a@b.ro', "o'brien+rmn@mail.example.co.uk", 'x@xn--spital-xyz.ro']) {
+      expect({ value, pattern: pattern.test(value), api: emailAddressError(value) }).toEqual({ value, pattern: true, api: null });
+    }
+    for (const value of ['ana@localhost', 'ana@1.2.3.4', '"ana"@example.com', 'ana@exämple.ro', '.ana@example.com', 'ana..p@example.com', 'ana@-example.com', 'ana@example-.com', 'Ana <ana@example.com>', 'ana@example.com\n', 'ana\u202E@example.ro']) {
+      expect({ value, pattern: pattern.test(value) }).toEqual({ value, pattern: false });
+    }
+  });
+
+  it('agrees with the validator on random addresses (property): whatever matches it is accepted', () => {
+    const unit = fc.constantFrom('a', 'Z', '0', '.', '-', '_', '+', "'", '@', 'ro', 'xn--', '1', 'ă', ' ');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 30 }).map((parts) => parts.join('')), (value) => {
+        if (pattern.test(value) && value.length <= 254 && value.indexOf('@') <= 64) expect(emailAddressError(value)).toBeNull();
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -100,10 +100,21 @@ export function findDuplicateAddresses(list: readonly string[]): number[] {
 }
 
 /** One e-mail address, validated as above and never altered. */
+/**
+ * emailAddressError's rules as a JSON Schema `pattern` for the OpenAPI document (format email
+ * alone allows quoted local parts, IP literals and non-ASCII): ASCII dot-atom before the @, at
+ * least two dot-separated labels of letters, digits and inner hyphens after it, the last one
+ * starting with a letter. Stricter than the validator in that last point (a final label such as
+ * 1a is accepted but not described), never looser; the lengths (64 before the @, 63 a label,
+ * 254 in all) are in the schema's description and maxLength. email-address.test.ts checks it.
+ */
+export const EMAIL_ADDRESS_PATTERN =
+  "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
+
 export const emailAddressSchema = z
   .string()
   .superRefine((value, ctx) => {
     const error = emailAddressError(value);
     if (error !== null) ctx.addIssue({ code: 'custom', message: error });
   })
-  .meta({ format: 'email', maxLength: MAX_ADDRESS_LENGTH, examples: ['receptie@clinica.ro'] });
+  .meta({ format: 'email', pattern: EMAIL_ADDRESS_PATTERN, maxLength: MAX_ADDRESS_LENGTH, examples: ['receptie@clinica.ro'] });

@@ -38,7 +38,8 @@ function flagDuplicates(addresses: string[], ctx: z.RefinementCtx, tail: (string
 export const recipientListSchema = z
   .array(emailAddressSchema)
   .max(MAX_RECIPIENTS, `at most ${MAX_RECIPIENTS} addresses`)
-  .superRefine((list, ctx) => flagDuplicates(list, ctx));
+  .superRefine((list, ctx) => flagDuplicates(list, ctx))
+  .meta({ uniqueItems: true, description: `At most ${MAX_RECIPIENTS} addresses, each once (compared without regard to case).` });
 
 export const bccEntrySchema = z.strictObject({
   email: emailAddressSchema,
@@ -48,7 +49,8 @@ export const bccEntrySchema = z.strictObject({
 export const bccListSchema = z
   .array(bccEntrySchema)
   .max(MAX_BCC, `at most ${MAX_BCC} addresses`)
-  .superRefine((list, ctx) => flagDuplicates(list.map((entry) => entry.email), ctx, ['email']));
+  .superRefine((list, ctx) => flagDuplicates(list.map((entry) => entry.email), ctx, ['email']))
+  .meta({ uniqueItems: true, description: `At most ${MAX_BCC} entries, each address once (compared without regard to case).` });
 
 const hoursSchema = z
   .number({ error: 'must be a number of hours' })

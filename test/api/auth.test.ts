@@ -356,6 +356,13 @@ describe('OpenAPI document', () => {
     expect(booking.safeParse({ ...EXAMPLE_BOOKING, surprise: 1 }).success).toBe(false);
     expect(booking.safeParse({ ...EXAMPLE_BOOKING, bookingId: 'with space' }).success).toBe(false);
     expect(booking.safeParse({ ...EXAMPLE_BOOKING, payment: { ...EXAMPLE_BOOKING.payment, amount: 450 } }).success).toBe(false);
+    // What the validator checks beyond types, the document says too (docs/api.md).
+    expect(booking.safeParse({ ...EXAMPLE_BOOKING, patient: { ...EXAMPLE_BOOKING.patient, name: '\u200B\u00A0' } }).success).toBe(false);
+    expect(booking.safeParse({ ...EXAMPLE_BOOKING, patient: { ...EXAMPLE_BOOKING.patient, name: 'Ana \u202Eucsepop' } }).success).toBe(false);
+    expect(booking.safeParse({ ...EXAMPLE_BOOKING, patient: { ...EXAMPLE_BOOKING.patient, phone: ' -' } }).success).toBe(false);
+    expect(booking.safeParse({ ...EXAMPLE_BOOKING, patient: { ...EXAMPLE_BOOKING.patient, email: 'ana@localhost' } }).success).toBe(false);
+    expect(booking.safeParse({ ...EXAMPLE_BOOKING, exam: { ...EXAMPLE_BOOKING.exam, startsAt: '1969-12-31T23:59:59Z' } }).success).toBe(false);
+    expect(booking.safeParse({ ...EXAMPLE_BOOKING, notes: 'Linia 1\nLinia 2' }).success).toBe(true);
     const settings = schema('NotificationSettingsInput');
     expect(settings.safeParse(EXAMPLE_SETTINGS).success).toBe(true);
     expect(settings.safeParse({ ...EXAMPLE_SETTINGS, cancellation: { recipients: [], noticeHours: 721 } }).success).toBe(false);

@@ -67,6 +67,8 @@ interface Case {
   code: string;
   /** The field the error names in `details` (omitted when the error has no details, e.g. 413). */
   field?: string;
+  /** What that field's message must say, when the case is about the wording. */
+  message?: RegExp;
 }
 
 const put = (name: string, body: unknown, field: string, extra: Partial<Case> = {}): Case => ({
@@ -170,6 +172,25 @@ const CASES: Case[] = [
   post('booking: duration 1.5', bookingsPath, { ...booking, exam: { ...booking.exam, durationMinutes: 1.5 } }, 'exam.durationMinutes'),
   post('booking: patient e-mail with CR/LF', bookingsPath, { ...booking, patient: { ...booking.patient, email: 'a@b.ro\r\nBcc: x@y.ro' } }, 'patient.email'),
   post('booking: patient name with a line break', bookingsPath, { ...booking, patient: { ...booking.patient, name: 'Ana\nPopescu' } }, 'patient.name'),
+  // Text that could make a staff e-mail read differently from what was sent (docs/api.md).
+  ...(
+    [
+      ['patient name with a right-to-left override (U+202E)', { patient: { ...booking.patient, name: 'Ana \u202Eucsepop' } }, 'patient.name', /U\+202E, a bidirectional control/],
+      ['exam name with a left-to-right embedding (U+202A)', { exam: { ...booking.exam, name: '\u202ARMN' } }, 'exam.name', /U\+202A, a bidirectional control/],
+      ['doctor with a first-strong isolate (U+2068)', { exam: { ...booking.exam, doctor: 'Dr. \u2068X\u2069' } }, 'exam.doctor', /U\+2068, a bidirectional control/],
+      ['department starting with U+FEFF', { exam: { ...booking.exam, department: '\uFEFFImagistică' } }, 'exam.department', /U\+FEFF/],
+      ['location with the noncharacter U+FFFF', { exam: { ...booking.exam, location: 'Sala 2\uFFFF' } }, 'exam.location', /U\+FFFF, a Unicode noncharacter/],
+      ['location with the noncharacter U+FDD0', { exam: { ...booking.exam, location: 'Sala\uFDD0' } }, 'exam.location', /U\+FDD0, a Unicode noncharacter/],
+      ['patient name of zero-width spaces only', { patient: { ...booking.patient, name: '\u200B\u200B\u200B' } }, 'patient.name', /visible character/],
+      ['patient name of no-break spaces only', { patient: { ...booking.patient, name: '\u00A0\u3000 ' } }, 'patient.name', /visible character/],
+      ['exam name of a Hangul filler only', { exam: { ...booking.exam, name: '\u3164' } }, 'exam.name', /visible character/],
+      ['notes with a right-to-left isolate (U+2067) on line 2', { notes: 'Linia 1\n\u2067Linia 2' }, 'notes', /U\+2067, a bidirectional control/],
+      ['notes with U+FEFF', { notes: 'Nota\uFEFF' }, 'notes', /U\+FEFF/],
+      ['notes of line breaks and spaces only', { notes: '\n \n\u200B' }, 'notes', /visible character/],
+    ] as const
+  ).map(([name, patch, field, message]) => post(`booking: ${name}`, bookingsPath, { ...booking, ...patch }, field, { message })),
+  post('cancel: reason with a right-to-left override', cmd('/cancel'), { reason: 'motiv \u202E' }, 'reason', { message: /U\+202E/ }),
+  post('cancel: cancelledBy of invisible characters only', cmd('/cancel'), { cancelledBy: '\u2060\u00AD' }, 'cancelledBy', { message: /visible character/ }),
   post('booking: malformed JSON', bookingsPath, undefined, '', { opts: { rawBody: '{"bookingId": "B-1",}' }, code: 'malformed_json' }),
   post('booking: a 65 KiB body', bookingsPath, undefined, '', {
     opts: { rawBody: JSON.stringify({ ...booking, notes: 'x'.repeat(65 * 1024) }) },
@@ -251,6 +272,10 @@ describe('bad input changes nothing', () => {
     if (c.field !== undefined) {
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(c.field);
       for (const d of res.body.error.details) expect(typeof d.message).toBe('string');
+    }
+    if (c.message !== undefined) {
+      const messages = res.body.error.details.filter((d: { field: string }) => d.field === c.field).map((d: { message: string }) => d.message);
+      expect(messages.join(' | ')).toMatch(c.message);
     }
     expect(await stateSnapshot(bed.engine, t.id)).toEqual(before);
   });

@@ -17,7 +17,7 @@ import { zodIssuesToDetails } from '../../domain/validation-errors.js';
 import { codecPayloadsTotal, codecRequestsTotal } from '../../metrics/registry.js';
 import { ApiError, validationFailed } from '../errors.js';
 import { authenticateOperator, type OperatorEnv } from '../middleware/operator-auth/index.js';
-import { ERROR_RESPONSES, errorResponse, json, jsonBody } from '../schemas.js';
+import { ERROR_RESPONSES, TRANSPORT_RESPONSES, errorResponse, json, jsonBody } from '../schemas.js';
 import { SECURITY } from './common.js';
 
 export const CODEC_PATH = '/codec';
@@ -71,6 +71,7 @@ const operation = (name: 'decode' | 'encode') =>
       413: errorResponse('The body is larger than 4 MiB.'),
       422: errorResponse('A payload is sealed with a key this service does not have, or could not be decrypted.'),
       503: ERROR_RESPONSES[503],
+      ...TRANSPORT_RESPONSES,
     },
   });
 

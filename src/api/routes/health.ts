@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type postgres from 'postgres';
 import { ApiError } from '../errors.js';
-import { ErrorSchema, HealthSchema, ReadySchema, json } from '../schemas.js';
+import { ErrorSchema, HealthSchema, ReadySchema, TRANSPORT_RESPONSES, json } from '../schemas.js';
 import { router } from './common.js';
 
 export interface HealthDeps {
@@ -19,7 +19,7 @@ const healthz = createRoute({
   path: '/healthz',
   tags: TAG,
   summary: 'Liveness',
-  responses: { 200: json(HealthSchema, 'The process is up.') },
+  responses: { 200: json(HealthSchema, 'The process is up.'), ...TRANSPORT_RESPONSES },
 });
 
 const readyz = createRoute({
@@ -30,6 +30,7 @@ const readyz = createRoute({
   responses: {
     200: json(ReadySchema, 'Ready.'),
     503: json(ErrorSchema, 'Not ready (code `not_ready`); `details` names each failing check.'),
+    ...TRANSPORT_RESPONSES,
   },
 });
 

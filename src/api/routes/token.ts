@@ -1,6 +1,6 @@
 /** Who the calling token is (any scope): lets a client learn its institution from the token alone. */
 import { createRoute } from '@hono/zod-openapi';
-import { ERROR_RESPONSES, TokenInfoSchema, json } from '../schemas.js';
+import { ERROR_RESPONSES, TRANSPORT_RESPONSES, TokenInfoSchema, json } from '../schemas.js';
 import { router, SECURITY } from './common.js';
 
 const { 401: unauthorized, 429: rateLimited } = ERROR_RESPONSES;
@@ -13,7 +13,7 @@ const whoAmI = createRoute({
   description:
     "The institution, scope, label and id of the token in the Authorization header (never the token or its hash). Any scope; no institution in the path, so a client such as the admin page can start from the token alone.",
   security: SECURITY,
-  responses: { 200: json(TokenInfoSchema, 'The calling token.'), 401: unauthorized, 429: rateLimited },
+  responses: { 200: json(TokenInfoSchema, 'The calling token.'), 401: unauthorized, 429: rateLimited, ...TRANSPORT_RESPONSES },
 });
 
 export function tokenRoutes() {
