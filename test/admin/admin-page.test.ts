@@ -531,7 +531,7 @@ describe('the admin page', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('writes the screenshots of the settings page and the log view, desktop and phone', async () => {
+  it('writes the screenshots of the settings page, the log view and the history, desktop and phone', async () => {
     for (const [size, label] of [
       [DESKTOP, 'desktop'],
       [PHONE, 'phone'],
@@ -564,7 +564,8 @@ describe('the admin page', () => {
       await screenshot(p, `log-${label}`);
 
       await p.getByRole('link', { name: 'Istoric setări' }).click();
-      await expect.poll(() => p.locator('#history-list > li').count()).toBe(5);
+      await p.getByRole('heading', { level: 1, name: 'Notificări examinări › Istoric setări' }).waitFor();
+      await p.locator('#history-list > li').nth(4).waitFor();
       await settled(p);
       await screenshot(p, `history-${label}`);
       expect(errors).toEqual([]);
