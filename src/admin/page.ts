@@ -12,10 +12,12 @@ import { clientStrings, STRINGS, type StringKey, type Strings } from './i18n.js'
 export const ADMIN_PREFIX = '/admin';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-export type AdminView = 'settings' | 'log';
+export type AdminView = 'settings' | 'log' | 'history';
 
-const VIEW_PATH: Record<AdminView, string> = { settings: ADMIN_PREFIX, log: `${ADMIN_PREFIX}/log` };
-const VIEW_TITLE: Record<AdminView, StringKey> = { settings: 'settingsTitle', log: 'logTitle' };
+const VIEW_PATH: Record<AdminView, string> = { settings: ADMIN_PREFIX, log: `${ADMIN_PREFIX}/log`, history: `${ADMIN_PREFIX}/history` };
+const VIEW_TITLE: Record<AdminView, StringKey> = { settings: 'settingsTitle', log: 'logTitle', history: 'historyTitle' };
+/** The views in the order of the navigation. */
+export const ADMIN_VIEWS: readonly AdminView[] = ['settings', 'log', 'history'];
 
 /** JSON inside a data block: `<` escaped so no value can close the element. */
 function jsonBlock(value: unknown): string {
@@ -43,7 +45,7 @@ function signIn(s: Strings): Html {
 function shell(locale: Locale, view: AdminView, body: Html): Html {
   const s = STRINGS[locale];
   const other: Locale = locale === 'ro' ? 'en' : 'ro';
-  const nav = (['settings', 'log'] as const).map(
+  const nav = ADMIN_VIEWS.map(
     (v) => html`<li><a href="${VIEW_PATH[v]}"${v === view ? raw(' aria-current="page"') : ''}>${s[VIEW_TITLE[v]]}</a></li>`,
   );
   return html`<!doctype html>
@@ -219,7 +221,18 @@ export function logPage(locale: Locale): Html {
           <label for="f-status">${s.filterStatus}</label>
           <select id="f-status" name="status"><option value="">${s.filterAll}</option>${statuses}</select>
         </div>
+        <div class="field">
+          <label for="f-from">${s.filterFrom}</label>
+          <input id="f-from" name="from" type="date" aria-describedby="f-dates-hint f-from-err" />
+          <p id="f-from-err" class="field-error" hidden></p>
+        </div>
+        <div class="field">
+          <label for="f-to">${s.filterTo}</label>
+          <input id="f-to" name="to" type="date" aria-describedby="f-dates-hint f-to-err" />
+          <p id="f-to-err" class="field-error" hidden></p>
+        </div>
       </div>
+      <p id="f-dates-hint" class="hint">${s.filterDatesHint}</p>
       <div class="buttons">
         <button type="submit" class="primary">${s.filterApply}</button>
         <button type="button" id="f-clear" class="secondary">${s.filterClear}</button>
@@ -237,9 +250,36 @@ export function logPage(locale: Locale): Html {
   <section class="log" aria-labelledby="h-log">
     <h2 id="h-log">${s.logTitle}</h2>
     <p id="log-status" class="log-status" role="status"></p>
+    <p id="log-zone" class="hint"></p>
     <div id="log-error" class="message error" role="alert" hidden></div>
-    <ol id="log-list" class="entries" aria-labelledby="h-log"></ol>
+    <div class="table-wrap">
+      <table id="log-table" class="log-table" aria-labelledby="h-log">
+        <thead>
+          <tr>
+            <th scope="col">${s.colTime}</th>
+            <th scope="col">${s.colBooking}</th>
+            <th scope="col">${s.colKind}</th>
+            <th scope="col" class="num">${s.colRecipients}</th>
+            <th scope="col">${s.colStatus}</th>
+            <th scope="col"><span class="sr-only">${s.colDetails}</span></th>
+          </tr>
+        </thead>
+        <tbody id="log-list"></tbody>
+      </table>
+    </div>
     <button type="button" id="more" class="secondary" hidden>${s.loadMore}</button>
   </section>`;
   return shell(locale, 'log', body);
 }
+
+export function historyPage(locale: Locale): Html {
+  const s = STRINGS[locale];
+  const body = html`<p class="intro">${s.historyIntro}</p>
+  <p id="history-zone" class="hint"></p>
+  <p id="history-status" class="log-status" role="status"></p>
+  <div id="history-error" class="message error" role="alert" hidden></div>
+  <ol id="history-list" class="versions" aria-label="${s.historyTitle}"></ol>`;
+  return shell(locale, 'history', body);
+}
+
+export const VIEW_PAGES: Record<AdminView, (locale: Locale) => Html> = { settings: settingsPage, log: logPage, history: historyPage };

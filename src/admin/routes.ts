@@ -3,6 +3,7 @@
  *
  *   GET /admin            the settings view        GET /admin/assets/<file>  script, style, icon
  *   GET /admin/log        the delivery log view    ?lang=ro|en               choose the language
+ *   GET /admin/history    the settings history
  *
  * The page is a client of the public HTTP API (/api/v1) and nothing else: it has no route of
  * its own that reads or changes data. Every answer carries a strict Content-Security-Policy —
@@ -16,7 +17,7 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Locale } from '../domain/types.js';
 import { isLocale } from './i18n.js';
-import { ADMIN_PREFIX, logPage, settingsPage } from './page.js';
+import { ADMIN_PREFIX, VIEW_PAGES, type AdminView } from './page.js';
 
 export const ADMIN_CSP = [
   "default-src 'none'",
@@ -38,7 +39,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The files the page may load; nothing else under assets/ is served (validation.d.ts is not). */
-export const ASSET_FILES = ['admin.css', 'common.js', 'settings.js', 'log.js', 'validation.js', 'icon.svg'] as const;
+export const ASSET_FILES = ['admin.css', 'common.js', 'settings.js', 'log.js', 'history.js', 'validation.js', 'time.js', 'changes.js', 'icon.svg'] as const;
 
 interface Asset {
   body: Uint8Array<ArrayBuffer>;
@@ -83,7 +84,7 @@ export function adminRoutes(): Hono {
     c.header('Referrer-Policy', 'no-referrer');
   });
 
-  const page = (view: 'settings' | 'log') => (c: Context) => {
+  const page = (view: AdminView) => (c: Context) => {
     const { locale, chosen } = chooseLocale(c);
     if (chosen) {
       // Remember the choice (not sensitive) and drop the parameter from the address.
@@ -93,11 +94,12 @@ export function adminRoutes(): Hono {
     c.header('Cache-Control', 'no-store');
     c.header('Content-Language', locale);
     c.header('Vary', 'Cookie');
-    return c.html(view === 'settings' ? settingsPage(locale) : logPage(locale));
+    return c.html(VIEW_PAGES[view](locale));
   };
 
   app.get('/', page('settings'));
   app.get('/log', page('log'));
+  app.get('/history', page('history'));
   // The sign-in form posts here only if its script failed: the body (a token) is not read.
   app.post('/', (c) => c.redirect(ADMIN_PREFIX, 303));
 

@@ -11,12 +11,14 @@ import { z } from 'zod';
 import {
   bookingIdSchema,
   bookingSchema,
+  isoInstantSchema,
   cancelRequestSchema,
   paymentRequestSchema,
   rescheduleRequestSchema,
 } from '../domain/booking-schema.js';
 import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
+import { isoInstantError, parseInstant } from '../domain/due-times.js';
 import { CURSOR_PATTERN, MAX_PAGE_SIZE } from '../db/notifications.js';
 import { EXAMPLE_BOOKING } from '../domain/example-booking.js';
 import { TOKEN_SCOPES } from '../domain/tokens.js';
@@ -132,6 +134,18 @@ export const NotificationsQuery = z
       .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
       .optional()
       .meta({ param: { name: 'limit', in: 'query', description: 'Page size, 1–200 (default 50).' } }),
+    from: isoInstantSchema.optional().meta({
+      param: { name: 'from', in: 'query', description: 'Only e-mails created at or after this instant (ISO 8601 with an offset).' },
+      example: '2026-12-01T00:00:00+02:00',
+    }),
+    to: isoInstantSchema.optional().meta({
+      param: { name: 'to', in: 'query', description: 'Only e-mails created before this instant (exclusive; ISO 8601 with an offset); not before `from`.' },
+      example: '2026-12-02T00:00:00+02:00',
+    }),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from === undefined || q.to === undefined || isoInstantError(q.from) || isoInstantError(q.to)) return;
+    if (parseInstant(q.to) < parseInstant(q.from)) ctx.addIssue({ code: 'custom', message: 'must not be before from', path: ['to'] });
   });
 
 // ---- request bodies (the domain schemas) ------------------------------------------------
@@ -175,6 +189,14 @@ export const SettingsSchema = z
     updatedBy: z.string(),
   })
   .meta({ id: 'NotificationSettings' });
+
+/** GET adds what the admin page shows times in; it is the institution's, not an editable setting. */
+export const SettingsReadSchema = SettingsSchema.extend({
+  timeZone: z.string().meta({
+    description: "The institution's IANA time zone (set with `institution create --timezone`; read-only here), in which the admin page shows times.",
+    example: 'Europe/Bucharest',
+  }),
+}).meta({ id: 'NotificationSettingsRead' });
 
 export const SettingsSavedSchema = SettingsSchema.extend({
   timingsChanged: z.boolean().meta({ description: 'Whether noticeHours or hoursBefore changed with this save.' }),

@@ -290,6 +290,10 @@ export interface ListNotificationsQuery {
   status?: DeliveryStatus | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
+  /** Created at or after this ISO instant. */
+  from?: string | undefined;
+  /** Created before this ISO instant (exclusive). */
+  to?: string | undefined;
 }
 
 /*
@@ -340,6 +344,8 @@ export async function listNotifications(
        ${query.bookingId !== undefined ? sql`AND booking_id = ${query.bookingId}` : sql``}
        ${query.kind !== undefined ? sql`AND kind = ${query.kind}` : sql``}
        ${statuses ? sql`AND status IN ${sql(statuses)}` : sql``}
+       ${query.from !== undefined ? sql`AND created_at >= ${query.from}::text::timestamptz` : sql``}
+       ${query.to !== undefined ? sql`AND created_at < ${query.to}::text::timestamptz` : sql``}
        ${after ? sql`AND (created_at, id) < (${after.createdKey}::text::timestamptz, ${after.id})` : sql``}
      ORDER BY created_at DESC, id DESC
      LIMIT ${limit + 1}`;

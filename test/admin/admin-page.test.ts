@@ -2,8 +2,9 @@
  * The admin page in a real browser (Debian's Chromium through playwright-core) against the
  * real API, engine and SMTP sink (test/api/support.ts): sign-in, editing the five settings,
  * validation as typed, save and reload, the unsaved-changes guard, a save overtaken by another
- * administrator, test e-mails, the delivery log with a booking's timeline and a resend, the
- * language switch; and the screenshots under docs/screenshots/.
+ * administrator, test e-mails, the delivery log (a compact table with details on demand, a
+ * booking's timeline, a resend, a range of days, times in the institution's zone), the
+ * settings history, the language switch; and the screenshots under docs/screenshots/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -375,30 +376,46 @@ describe('the admin page', () => {
 
     await page.getByRole('link', { name: 'Jurnal de livrare' }).click();
     await page.getByRole('heading', { level: 1, name: 'Notificări examinări › Jurnal de livrare' }).waitFor();
-    const entries = page.locator('#log-list > li');
+    // One compact row per e-mail: time, booking, kind, recipients, status; details closed.
+    const entries = page.locator('#log-list > tr.entry');
     await expect.poll(() => entries.count()).toBeGreaterThan(3);
+    expect(await page.locator('#log-table thead th').allInnerTexts()).toEqual(['Ora', 'Programare', 'Tip', 'Destinatari', 'Stare', 'Detalii']);
+    expect(await page.locator('#log-list > tr.entry-details:visible').count()).toBe(0);
     // Newest first: the failing booking's e-mails come before the first booking's.
-    const bookingsInOrder = await page.locator('#log-list > li .fact:first-child dd').allInnerTexts();
+    const bookingsInOrder = await page.locator('#log-list > tr.entry td.booking').allInnerTexts();
     expect(bookingsInOrder.indexOf('B-PAGINA-2')).toBeLessThan(bookingsInOrder.indexOf('B-PAGINA-1'));
+    expect(await page.locator('#log-zone').innerText()).toBe('Orele sunt afișate în fusul orar al instituției: Europe/Bucharest.');
 
     // Filter by booking: its e-mails, and its timeline (sent, pending with the due time).
     await page.getByLabel('Programare (ID)').fill('B-PAGINA-1');
     await page.getByRole('button', { name: 'Filtrează' }).click();
     await page.getByRole('heading', { name: 'Programarea B-PAGINA-1' }).waitFor();
-    await expect.poll(() => page.locator('#log-list > li .fact:first-child dd').allInnerTexts()).toEqual(
-      expect.arrayContaining(['B-PAGINA-1']),
-    );
-    expect(new Set(await page.locator('#log-list > li .fact:first-child dd').allInnerTexts())).toEqual(new Set(['B-PAGINA-1']));
-    const staffEntry = entries.filter({ has: page.getByRole('heading', { name: 'Programare nouă — personal' }) });
+    await expect.poll(async () => new Set(await page.locator('#log-list > tr.entry td.booking').allInnerTexts())).toEqual(new Set(['B-PAGINA-1']));
+    const staffEntry = entries.filter({ hasText: 'Programare nouă — personal' });
     expect(await staffEntry.locator('.badge').innerText()).toBe('Trimis');
-    expect(await staffEntry.innerText()).toContain(`${STAFF.reception}, programari@clinica.test`);
+    expect(await staffEntry.locator('td.num').innerText()).toBe('2');
+    // The time is the institution's, with its zone named.
+    const staffApi = (await api.get(`/api/v1/institutions/${t.id}/notifications?bookingId=B-PAGINA-1&kind=booking-created-staff`, { token: t.admin })).body.items[0];
+    const inBucharest = new Intl.DateTimeFormat('ro-RO', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Bucharest' });
+    expect(await staffEntry.locator('td.time').innerText()).toBe(`${inBucharest.format(new Date(staffApi.createdAt))} (Europe/Bucharest)`);
+
+    // Details on demand, by keyboard: the button says whether they are open.
+    const toggle = staffEntry.getByRole('button', { name: /^Detalii: Programare nouă — personal, B-PAGINA-1, / });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const staffDetails = page.locator(`#${await toggle.getAttribute('aria-controls')}`);
+    expect(await staffDetails.isVisible()).toBe(true);
+    expect(await staffDetails.innerText()).toContain(`${STAFF.reception}, programari@clinica.test`);
+    expect(await staffDetails.innerText()).toMatch(/Răspuns SMTP\s+250/);
 
     const timeline = page.locator('#timeline > li');
     await expect.poll(() => timeline.count()).toBeGreaterThan(1);
     const lines = await timeline.allInnerTexts();
     expect(lines.some((l) => l.includes('Programare nouă — personal') && l.includes('trimis la'))).toBe(true);
     // The payment reminder (deadline in 48 h, hoursBefore 24): pending, due in a day.
-    expect(lines.some((l) => l.includes('Memento de plată — administrație') && /în așteptare, pleacă la/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('Memento de plată — administrație') && /în așteptare, pleacă la .*\(Europe\/Bucharest\)/.test(l))).toBe(true);
     expect(await page.locator('#booking-facts').innerText()).toContain('RMN cerebral');
 
     // Filter by status and kind: the failed staff e-mail of the other booking, resent.
@@ -409,17 +426,79 @@ describe('the admin page', () => {
     await expect.poll(() => entries.count()).toBe(1);
     expect(await entries.first().innerText()).toContain('B-PAGINA-2');
     expect(await entries.first().locator('.badge').innerText()).toBe('Eșuat');
-    expect(await entries.first().innerText()).toContain('550');
-    await entries.first().getByRole('button', { name: /^Retrimite e-mailul eșuat/ }).click();
-    // The entry shows it (the screen-reader announcement says it too, a moment later).
+    await entries.first().getByRole('button', { name: /^Detalii/ }).click();
+    const failedDetails = page.locator('#log-list > tr.entry-details:visible');
+    expect(await failedDetails.innerText()).toContain('550');
+    await failedDetails.getByRole('button', { name: /^Retrimite e-mailul eșuat/ }).click();
+    // The entry shows it, its details still open (the screen-reader announcement says it too).
     await page.locator('.resend-result').getByText('Retrimis: e-mailul a plecat.').waitFor();
     expect(await entries.first().locator('.badge').innerText()).toBe('Trimis');
+    expect(await entries.first().getByRole('button', { name: /^Detalii/ }).getAttribute('aria-expanded')).toBe('true');
     await bed.engine.smtp.waitFor((m) => m.some((x) => x.bookingId === 'B-PAGINA-2' && x.kind === 'booking-created-staff'));
 
     // A booking id the API would refuse is refused as typed.
     await page.getByLabel('Programare (ID)').fill('B 1/2');
     await page.getByRole('button', { name: 'Filtrează' }).click();
     await page.getByText('ID-ul poate conține litere, cifre și . _ : - (cel mult 128 de caractere).').waitFor();
+    await page.getByRole('button', { name: 'Șterge filtrele' }).click();
+  });
+
+  it('narrows the log to a range of days in the institution time zone, whatever the browser zone', async () => {
+    // B-PAGINA-1's e-mails were logged on 10 March (12:00 in Bucharest, 19:00 in Tokyo).
+    await bed.engine.db.sql`
+      UPDATE notifications SET created_at = '2026-03-10T10:00:00Z' WHERE institution_id = ${t.id} AND booking_id = 'B-PAGINA-1'`;
+    const tokyo = await browser.newContext({ viewport: DESKTOP, locale: 'ro-RO', timezoneId: 'Asia/Tokyo' });
+    const p = await tokyo.newPage();
+    const errors = watchErrors(p);
+    await p.goto(`${bed.api.url}/admin/log`);
+    await signIn(p);
+    const rows = p.locator('#log-list > tr.entry');
+    await expect.poll(() => rows.count()).toBeGreaterThan(3);
+
+    // A backwards range is refused at the field, and nothing is asked of the API.
+    await p.getByLabel('De la (zi)').fill('2026-03-11');
+    await p.getByLabel('Până la (zi)').fill('2026-03-10');
+    await p.getByRole('button', { name: 'Filtrează' }).click();
+    await p.getByText('Ziua de sfârșit nu poate fi înaintea celei de început.').waitFor();
+    expect(await p.getByLabel('Până la (zi)').getAttribute('aria-invalid')).toBe('true');
+
+    await p.getByLabel('De la (zi)').fill('2026-03-10');
+    await p.getByRole('button', { name: 'Filtrează' }).click();
+    await expect.poll(async () => new Set(await p.locator('#log-list > tr.entry td.booking').allInnerTexts())).toEqual(new Set(['B-PAGINA-1']));
+    expect(new Set(await p.locator('#log-list > tr.entry td.time').allInnerTexts())).toEqual(new Set(['10 mar. 2026, 12:00 (Europe/Bucharest)']));
+    expect(await p.locator('#log-status').innerText()).toBe(`E-mailuri afișate: ${await rows.count()}.`);
+
+    // The day before holds nothing; clearing the filters shows everything again.
+    await p.getByLabel('De la (zi)').fill('2026-03-09');
+    await p.getByLabel('Până la (zi)').fill('2026-03-09');
+    await p.getByRole('button', { name: 'Filtrează' }).click();
+    await p.getByText('Niciun e-mail nu corespunde filtrelor.').waitFor();
+    await p.getByRole('button', { name: 'Șterge filtrele' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(3);
+    expect(errors).toEqual([]);
+    await tokyo.close();
+  });
+
+  it('shows the settings history: each version with who, when and what changed', async () => {
+    await page.getByRole('link', { name: 'Istoric setări' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notificări examinări › Istoric setări' }).waitFor();
+    const versions = page.locator('#history-list > li');
+    await expect.poll(() => versions.count()).toBe(5);
+    expect(await page.locator('#history-list h2').allInnerTexts()).toEqual(['Versiunea 5', 'Versiunea 4', 'Versiunea 3', 'Versiunea 2', 'Versiunea 1']);
+    const v3 = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Versiunea 3' }) });
+    expect(await v3.locator('.who').innerText()).toMatch(/^Salvată de test admin \(tok_[^)]+\) la .+ \(Europe\/Bucharest\)$/);
+    expect(await v3.locator('.changes li').allInnerTexts()).toEqual(['Destinatari anulări: adăugat sef-sectie@clinica.test']);
+    const v4 = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Versiunea 4' }) });
+    expect(await v4.locator('.changes li').allInnerTexts()).toEqual(['E-mailuri către pacienți: Oprit → Pornit']);
+    const v2 = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Versiunea 2' }) });
+    expect(await v2.locator('.changes li').allInnerTexts()).toEqual(
+      expect.arrayContaining([
+        `Destinatari programări: adăugat programari@clinica.test; eliminat ${STAFF.planning}`,
+        `Copie ascunsă (BCC): adăugat audit@clinica.test; pornit ${STAFF.bccOff}`,
+        'Ore înainte de examinare (anunțul de anulare): 24 → 12',
+        'Păstrarea datelor (zile): 90 → 30',
+      ]),
+    );
   });
 
   it('switches the language to English and back, staying signed in', async () => {
@@ -440,12 +519,19 @@ describe('the admin page', () => {
     // The choice is remembered on the next page, and can be undone.
     await page.getByRole('link', { name: 'Delivery log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Exam notifications › Delivery log' }).waitFor();
+    await page.getByRole('link', { name: 'Settings history' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Exam notifications › Settings history' }).waitFor();
+    const v4 = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Version 4' }) });
+    await expect.poll(() => v4.locator('.changes li').allInnerTexts()).toEqual(['Patient e-mails: Off → On']);
+    expect(await v4.locator('.who').innerText()).toMatch(/^Saved by test admin \(tok_[^)]+\) on .+ \(Europe\/Bucharest\)$/);
     await page.getByRole('link', { name: 'Afișează pagina în română' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notificări examinări › Istoric setări' }).waitFor();
+    await page.getByRole('link', { name: 'Jurnal de livrare' }).click();
     await page.getByRole('heading', { level: 1, name: 'Notificări examinări › Jurnal de livrare' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 
-  it('writes the screenshots of the settings page and the log view, desktop and phone', async () => {
+  it('writes the screenshots of the settings page, the log view and the history, desktop and phone', async () => {
     for (const [size, label] of [
       [DESKTOP, 'desktop'],
       [PHONE, 'phone'],
@@ -469,9 +555,19 @@ describe('the admin page', () => {
       await p.getByLabel('Programare (ID)').fill('B-PAGINA-1');
       await p.getByRole('button', { name: 'Filtrează' }).click();
       await expect.poll(() => p.locator('#timeline > li').count()).toBeGreaterThan(1);
+      // One row's details open (by keyboard, as the table allows).
+      await p.locator('#log-list > tr.entry').filter({ hasText: 'Programare nouă — personal' }).getByRole('button', { name: /^Detalii/ }).focus();
+      await p.keyboard.press('Enter');
+      await p.locator('#log-list > tr.entry-details:visible').waitFor();
       await settled(p);
       await sleep(100);
       await screenshot(p, `log-${label}`);
+
+      await p.getByRole('link', { name: 'Istoric setări' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Notificări examinări › Istoric setări' }).waitFor();
+      await p.locator('#history-list > li').nth(4).waitFor();
+      await settled(p);
+      await screenshot(p, `history-${label}`);
       expect(errors).toEqual([]);
       await ctx.close();
     }

@@ -238,6 +238,8 @@ const CASES: Case[] = [
       ['page=2', 'page'],
       ['cursor=%00%01', 'cursor'],
       ['cursor=eyJhIjoxfQ', 'cursor'],
+      ['from=2026-12-01', 'from'],
+      ['from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'to'],
     ] as const
   ).map(
     ([q, field]): Case => ({

@@ -67,7 +67,13 @@ describe('GET and PUT notification-settings', () => {
     expect(Math.abs(Date.parse(saved.body.updatedAt) - Date.now())).toBeLessThan(60_000);
 
     const read = await api.get(path(t.id), { token: t.admin });
-    expect(read.body).toEqual({ ...SETTINGS, version: 1, updatedAt: saved.body.updatedAt, updatedBy: saved.body.updatedBy });
+    expect(read.body).toEqual({
+      ...SETTINGS,
+      version: 1,
+      updatedAt: saved.body.updatedAt,
+      updatedBy: saved.body.updatedBy,
+      timeZone: 'Europe/Bucharest',
+    });
     const notModified = await api.get(path(t.id), { token: t.admin, headers: { 'if-none-match': '"1"' } });
     expect(notModified.status).toBe(304);
 

@@ -5,6 +5,8 @@
  * API reaches the page through textContent, never as markup.
  */
 
+import { formatInZone } from './time.js';
+
 const data = JSON.parse(/** @type {HTMLElement} */ (document.getElementById('admin-strings')).textContent || '{}');
 /** @type {Record<string, string>} */
 export const S = data.strings;
@@ -44,12 +46,13 @@ export function addressCount(n) {
   return t(key, { n });
 }
 
-const dateFormat = new Intl.DateTimeFormat(LANG === 'ro' ? 'ro-RO' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-/** @param {string | null | undefined} iso */
+/** The institution's time zone (GET notification-settings names it); the browser's until then. */
+let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const timeZone = () => zone;
+
+/** An instant in the institution's time zone, the zone named: "1 dec. 2026, 14:30 (Europe/Bucharest)". @param {string | null | undefined} iso */
 export function formatTime(iso) {
-  if (!iso) return S.none;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+  return formatInZone(iso, zone, LANG) ?? S.none;
 }
 
 /**
@@ -294,6 +297,7 @@ async function submitSignIn(event) {
  * @param {boolean} resumed
  */
 function enter(res, resumed) {
+  if (res.body && typeof res.body.timeZone === 'string') zone = res.body.timeZone;
   byId('loading').hidden = true;
   byId('signin').hidden = true;
   byId('app').hidden = false;

@@ -1,15 +1,17 @@
 // @ts-check
 /**
- * The delivery log view: every e-mail, newest first (the API's order), filtered by booking,
- * kind and status, a page at a time; "resend" on a failed one; and, when a booking is chosen,
+ * The delivery log view: every e-mail, newest first (the API's order), one compact row each with
+ * its details on demand, filtered by booking, kind, status and days (in the institution's time
+ * zone), a page at a time; "resend" on a failed one; and, when a booking is chosen,
  * that booking's own timeline (sent, pending with its due time, failed, skipped).
  */
-import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t } from './common.js';
+import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t, timeZone } from './common.js';
+import { dayRange } from './time.js';
 
 const BOOKING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const PAGE_SIZE = 50;
 
-/** @type {{ bookingId: string, kind: string, status: string }} */
+/** @type {{ bookingId: string, kind: string, status: string, from?: string, to?: string }} */
 let filters = { bookingId: '', kind: '', status: '' };
 /** @type {string | null} */
 let cursor = null;
@@ -43,14 +45,20 @@ function bookingButton(bookingId) {
   return button;
 }
 
+/** How many addresses an entry went to (visible and hidden); erased entries keep no list. @param {any} n */
+function recipientTotal(n) {
+  return n.erasedAt ? S.none : String(n.recipients.length + n.bcc.length);
+}
+
 /**
- * One log entry.
+ * One e-mail: a compact row (time, booking, kind, recipients, status) and, below it, its
+ * details, hidden until the row's "Details" button opens them. The one place rows are drawn.
  * @param {any} n a Notification of the API
+ * @returns {[HTMLElement, HTMLElement]}
  */
-function entry(n) {
-  const titleId = `entry-${encodeURIComponent(n.id).replace(/%/g, '_')}`;
+function entryRows(n) {
+  const detailsId = `details-${encodeURIComponent(n.id).replace(/[%.]/g, '_')}`;
   const facts = el('dl', { class: 'facts' });
-  facts.append(fact(S.fieldBooking, n.bookingId ? bookingButton(n.bookingId) : S.none));
   // Erased (retention or on request): the addresses and the subject are gone; the facts stay.
   if (n.erasedAt) facts.append(fact(S.fieldRecipients, t('erasedData', { at: formatTime(n.erasedAt) })));
   else facts.append(fact(S.fieldRecipients, n.recipients.length ? n.recipients.join(', ') : S.none));
@@ -64,25 +72,54 @@ function entry(n) {
   if (n.status === 'failed' && n.lastError) facts.append(fact(S.fieldError, n.lastError));
   if (n.smtpResponse) facts.append(fact(S.fieldSmtp, n.smtpResponse));
 
-  const article = el(
-    'article',
-    { 'aria-labelledby': titleId, tabindex: '-1' },
-    el(
-      'header',
-      { class: 'entry-head' },
-      el('h3', { id: titleId, text: kindLabel(n.kind) }),
-      el('span', { class: `badge status status-${n.status}`, text: statusLabel(n.status) }),
-      n.erasedAt ? el('span', { class: 'badge erased', text: S.erasedBadge }) : null,
-    ),
-    facts,
-  );
+  const details = el('div', { class: 'entry-details-body', tabindex: '-1' }, facts);
   if (n.status === 'failed' && n.kind !== 'test' && !n.erasedAt) {
     const result = el('p', { class: 'resend-result', role: 'status' });
     const button = el('button', { type: 'button', class: 'secondary resend', 'aria-label': t('resendLabel', { kind: kindLabel(n.kind), booking: n.bookingId || S.none }) }, S.resend);
     button.addEventListener('click', () => void resend(n, /** @type {HTMLButtonElement} */ (button), result));
-    article.append(el('div', { class: 'entry-actions' }, button, result));
+    details.append(el('div', { class: 'entry-actions' }, button, result));
   }
-  return el('li', { class: `entry status-${n.status}`, 'data-id': n.id }, article);
+  const detailsRow = el('tr', { class: 'entry-details', id: detailsId, 'data-id': n.id, hidden: true }, el('td', { colspan: '6' }, details));
+
+  const toggle = el(
+    'button',
+    {
+      type: 'button',
+      class: 'link-button details-toggle',
+      'aria-expanded': 'false',
+      'aria-controls': detailsId,
+      'aria-label': t('detailsLabel', { kind: kindLabel(n.kind), booking: n.bookingId || S.none, time: formatTime(n.createdAt) }),
+    },
+    S.detailsButton,
+  );
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    detailsRow.hidden = !open;
+    row.classList.toggle('is-open', open);
+  });
+  const row = el(
+    'tr',
+    { class: `entry status-${n.status}`, 'data-id': n.id },
+    el('td', { class: 'time', text: formatTime(n.createdAt) }),
+    el('td', { class: 'booking' }, n.bookingId ? bookingButton(n.bookingId) : S.none),
+    el('td', { class: 'kind', text: kindLabel(n.kind) }),
+    el('td', { class: 'num', 'data-label': S.colRecipients, text: recipientTotal(n) }),
+    el(
+      'td',
+      { class: 'status' },
+      el('span', { class: `badge status status-${n.status}`, text: statusLabel(n.status) }),
+      n.erasedAt ? el('span', { class: 'badge erased', text: S.erasedBadge }) : null,
+    ),
+    el('td', { class: 'actions' }, toggle),
+  );
+  return [row, detailsRow];
+}
+
+/** Opens an entry's details (after a resend redraws it). @param {HTMLElement} row */
+function openDetails(row) {
+  const toggle = row.querySelector('.details-toggle');
+  if (toggle instanceof HTMLElement && toggle.getAttribute('aria-expanded') !== 'true') toggle.click();
 }
 
 /**
@@ -100,14 +137,19 @@ async function resend(n, button, result) {
     result.className = 'resend-result error';
     return;
   }
-  const updated = entry(res.body);
-  const old = button.closest('li');
-  if (old) old.replaceWith(updated);
+  const [row, detailsRow] = entryRows(res.body);
+  const oldDetails = button.closest('tr');
+  const oldRow = oldDetails?.previousElementSibling;
+  if (oldDetails && oldRow) {
+    oldRow.replaceWith(row);
+    oldDetails.replaceWith(detailsRow);
+  }
+  openDetails(row);
   const message = res.body.status === 'sent' ? S.resent : t('resendFailed', { error: res.body.lastError || res.body.reason || res.body.status });
-  const status = updated.querySelector('.resend-result');
+  const status = detailsRow.querySelector('.resend-result');
   if (status) status.textContent = message;
-  else updated.querySelector('.facts')?.after(el('p', { class: 'resend-result ok', role: 'status', text: message }));
-  /** @type {HTMLElement} */ (updated.querySelector('article')).focus();
+  else detailsRow.querySelector('.facts')?.after(el('p', { class: 'resend-result ok', role: 'status', text: message }));
+  /** @type {HTMLElement} */ (detailsRow.querySelector('.entry-details-body')).focus();
   announce(message);
   if (filters.bookingId) void loadBooking(filters.bookingId);
 }
@@ -128,6 +170,8 @@ async function loadLog(reset) {
   if (filters.bookingId) params.set('bookingId', filters.bookingId);
   if (filters.kind) params.set('kind', filters.kind);
   if (filters.status) params.set('status', filters.status);
+  if (filters.from) params.set('from', filters.from);
+  if (filters.to) params.set('to', filters.to);
   params.set('limit', String(PAGE_SIZE));
   if (!reset && cursor) params.set('cursor', cursor);
   const res = await api('GET', `/notifications?${params}`);
@@ -138,10 +182,10 @@ async function loadLog(reset) {
     error.hidden = false;
     return;
   }
-  const items = res.body.items.map(entry);
-  if (reset) list.replaceChildren(...items);
-  else list.append(...items);
-  shown += items.length;
+  const rows = res.body.items.flatMap(entryRows);
+  if (reset) list.replaceChildren(...rows);
+  else list.append(...rows);
+  shown += res.body.items.length;
   cursor = res.body.nextCursor;
   byId('more').hidden = !cursor;
   status.textContent = shown === 0 ? S.logEmpty : t('logShown', { n: shown });
@@ -215,7 +259,21 @@ function applyFilters(focusResult) {
     input('f-booking').focus();
     return;
   }
-  filters = { bookingId, kind: select('f-kind').value, status: select('f-status').value };
+  // Days picked in the institution's zone; the API gets the instants they start and end.
+  const range = dayRange(input('f-from').value, input('f-to').value, timeZone());
+  const dateField = range.error === 'errDateFrom' ? 'f-from' : range.error ? 'f-to' : '';
+  for (const id of ['f-from', 'f-to']) {
+    const wrong = id === dateField;
+    const msg = byId(`${id}-err`);
+    msg.textContent = wrong && range.error ? S[range.error] : '';
+    msg.hidden = !wrong;
+    input(id).setAttribute('aria-invalid', wrong ? 'true' : 'false');
+  }
+  if (dateField) {
+    input(dateField).focus();
+    return;
+  }
+  filters = { bookingId, kind: select('f-kind').value, status: select('f-status').value, from: range.from, to: range.to };
   void loadLog(true);
   if (bookingId) {
     void loadBooking(bookingId);
@@ -236,6 +294,8 @@ function wire() {
     input('f-booking').value = '';
     select('f-kind').value = '';
     select('f-status').value = '';
+    input('f-from').value = '';
+    input('f-to').value = '';
     applyFilters(false);
   });
   byId('refresh').addEventListener('click', () => {
@@ -248,6 +308,7 @@ function wire() {
 wire();
 void startPage({
   signedIn(_res, { resumed }) {
+    byId('log-zone').textContent = t('timesIn', { zone: timeZone() });
     if (!resumed) applyFilters(false);
   },
 });

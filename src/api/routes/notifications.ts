@@ -24,7 +24,8 @@ const listLog = createRoute({
   path: '/institutions/{inst}/notifications',
   tags: TAG,
   summary: 'The delivery log',
-  description: 'Every e-mail, newest first, filtered by booking, kind and status, in pages: pass `nextCursor` as `cursor` for the next page.',
+  description:
+    'Every e-mail, newest first, filtered by booking, kind, status and creation time (`from` inclusive, `to` exclusive), in pages: pass `nextCursor` as `cursor` for the next page (with the same filters).',
   security: SECURITY,
   middleware: [authorize('admin')] as const,
   request: { params: InstParams, query: NotificationsQuery },
@@ -62,6 +63,8 @@ export function notificationRoutes(deps: DeliveryDeps) {
       status: q.status,
       cursor: q.cursor,
       limit: q.limit,
+      from: q.from,
+      to: q.to,
     });
     return c.json({ items: page.items.map(notificationView), nextCursor: page.nextCursor }, 200);
   });

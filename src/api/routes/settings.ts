@@ -5,6 +5,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { BookingClient } from '../../client/booking-client.js';
 import type { DeliveryDeps } from '../../delivery/deps.js';
+import { getInstitution } from '../../db/institutions.js';
 import { getCurrentSettings, listSettingsHistory, saveSettings, StaleSettingsError } from '../../db/settings.js';
 import {
   addressListChanges,
@@ -27,8 +28,8 @@ import {
   NotificationSchema,
   SettingsHistorySchema,
   SettingsInputSchema,
+  SettingsReadSchema,
   SettingsSavedSchema,
-  SettingsSchema,
   TestEmailRequestSchema,
   errorResponse,
   json,
@@ -93,12 +94,13 @@ const getSettings = createRoute({
   path: PATH,
   tags: TAG,
   summary: 'Current notification settings',
-  description: 'The current version (version 0 and the defaults before the first save), with `ETag: "<version>"`.',
+  description:
+    'The current version (version 0 and the defaults before the first save), with `ETag: "<version>"`, and the institution\'s time zone.',
   security: SECURITY,
   middleware: [authorize('admin')] as const,
   request: { params: InstParams, headers: IfNoneMatchHeader },
   responses: {
-    200: json(SettingsSchema, 'The current settings.'),
+    200: json(SettingsReadSchema, 'The current settings.'),
     304: { description: 'Not modified (If-None-Match names the current version).' },
     ...ERROR_RESPONSES,
   },
@@ -153,11 +155,12 @@ export function settingsRoutes(deps: DeliveryDeps & { bookings: BookingClient })
 
   app.openapi(getSettings, async (c) => {
     const { inst } = c.req.valid('param');
-    const settings = await getCurrentSettings(sql, inst);
+    const [settings, institution] = await Promise.all([getCurrentSettings(sql, inst), getInstitution(sql, inst)]);
     c.header('ETag', etag(settings.version));
     c.header('Cache-Control', 'private, no-cache');
     if (ifNoneMatchHits(c.req.valid('header')['If-None-Match'], settings.version)) return c.body(null, 304);
-    return c.json(settings, 200);
+    // getCurrentSettings has already answered 404 for an unknown institution.
+    return c.json({ ...settings, timeZone: institution?.timezone ?? 'UTC' }, 200);
   });
 
   app.openapi(putSettings, async (c) => {
