@@ -93,6 +93,8 @@ export const NOTIFICATION_KINDS = [
   'payment-reminder-staff',
   'payment-reminder-patient',
   'test',
+  /** The delivery-alert digest to the institution's alert list (never itself alerted about). */
+  'alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
