@@ -143,7 +143,7 @@ export const RescheduleRequestSchema = rescheduleRequestSchema.meta({ id: 'Resch
   example: { startsAt: '2026-12-03T11:00:00+02:00', paymentDeadline: '2026-12-02T11:00:00+02:00' },
 });
 
-export const TEST_LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder'] as const;
+export const TEST_LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'alerts'] as const;
 export type TestList = (typeof TEST_LISTS)[number];
 export const TestEmailRequestSchema = z
   .strictObject({ list: z.enum(TEST_LISTS) })
