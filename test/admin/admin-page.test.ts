@@ -287,6 +287,7 @@ describe('the admin page', () => {
         cancellation: { recipients: [STAFF.cancellations, 'sef-sectie@clinica.test'], noticeHours: 12 },
         paymentReminder: current.body.paymentReminder,
         patientEmails: false,
+        alerts: current.body.alerts,
         retentionDays: current.body.retentionDays,
       },
     });
