@@ -438,6 +438,14 @@ describe('the admin page', () => {
     await page.getByLabel('Programare (ID)').fill('B 1/2');
     await page.getByRole('button', { name: 'Filtrează' }).click();
     await page.getByText('ID-ul poate conține litere, cifre și . _ : - (cel mult 128 de caractere).').waitFor();
+
+    // A delivery alert's link names the entry in the address: the log opens filtered to it.
+    await page.goto(`${bed.api.url}/admin/log?bookingId=B-PAGINA-1&kind=booking-created-staff`);
+    await page.getByRole('heading', { name: 'Programarea B-PAGINA-1' }).waitFor();
+    expect(await page.getByLabel('Programare (ID)').inputValue()).toBe('B-PAGINA-1');
+    expect(await page.getByLabel('Tip').inputValue()).toBe('booking-created-staff');
+    await expect.poll(() => entries.count()).toBe(1);
+    expect(await entries.first().innerText()).toContain('B-PAGINA-1');
   });
 
   it('switches the language to English and back, staying signed in', async () => {
