@@ -87,6 +87,7 @@ export function benchSettings(hoursBefore = 24): NotificationSettingsInput {
     cancellation: { recipients: ['receptie@bench.test'], noticeHours: 24 },
     paymentReminder: { recipients: ['contabilitate@bench.test'], hoursBefore },
     patientEmails: true,
+    alerts: { recipients: [] },
     retentionDays: 90,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run worker`: runs booking workflows and their activities, configured only by the
- * environment (DATABASE_URL, SMTP_URL, MAIL_FROM, TEMPORAL_TASK_QUEUE, METRICS_PORT, LOG_LEVEL,
+ * environment (DATABASE_URL, SMTP_URL, MAIL_FROM, PUBLIC_URL, TEMPORAL_TASK_QUEUE, METRICS_PORT, LOG_LEVEL,
  * PAYLOAD_KEYS or PAYLOAD_KEYS_FILE
  * and Temporal's own variables: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
  * TEMPORAL_TLS*, …). Serves Prometheus metrics on METRICS_PORT (/metrics). Stops cleanly on
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     keyRing,
-    deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt },
+    deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt, publicUrl: env.PUBLIC_URL },
   });
   // A client of its own for the schedule, sealing like every client of the service.
   const clientConnection = await Connection.connect(clientConnectionOptions(temporal));

@@ -19,9 +19,14 @@ export const DELIVERY_FAILURE_TYPES = {
  * for the workflow to record; the rest is retried by Temporal.
  */
 export async function deliverNotification(deps: DeliveryDeps, request: NotificationRequest): Promise<DeliveryOutcome> {
+  // Every lease renewal heartbeats: a worker that dies mid-send is noticed within the heartbeat timeout.
+  return asTemporalFailures(() => deliver({ ...deps, heartbeat: () => Context.current().heartbeat() }, request));
+}
+
+/** Runs a delivery, turning the service's retryable errors into the failures Temporal retries. */
+export async function asTemporalFailures<T>(send: () => Promise<T>): Promise<T> {
   try {
-    // Every lease renewal heartbeats: a worker that dies mid-send is noticed within the heartbeat timeout.
-    return await deliver({ ...deps, heartbeat: () => Context.current().heartbeat() }, request);
+    return await send();
   } catch (err) {
     if (err instanceof DeliveryInFlightError) {
       // Come back when the holder's lease runs out (a live holder renews it and settles the row first).

@@ -2,10 +2,12 @@ import type { DueTimings, NotificationRequest, DeliveryOutcome } from '../domain
 import { getCurrentSettings } from '../db/settings.js';
 import { Context } from '@temporalio/activity';
 import { recordBookingTimes } from '../db/bookings.js';
-import { markFailed } from '../db/notifications.js';
+import { findNotification, markFailed } from '../db/notifications.js';
 import { erasePersonalData, type RetentionResult } from '../db/retention.js';
 import type { DeliveryDeps } from '../delivery/deps.js';
-import { deliverNotification } from './deliver-notification.js';
+import { reportUndelivered, sendDeliveryAlert, type AlertDigestRequest } from '../delivery/alerts.js';
+import { signalDeliveryProblem } from '../temporal/delivery-alerts.js';
+import { asTemporalFailures, deliverNotification } from './deliver-notification.js';
 
 export type ActivityDeps = DeliveryDeps;
 
@@ -18,7 +20,18 @@ export interface BookingClosedTimes {
  * The activities of the booking workflow and of the retention schedule, built from their
  * dependencies (database, SMTP transport, logger). Workflows import this module only as a type.
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(baseDeps: ActivityDeps) {
+  // Undelivered e-mails are reported to the institution's alert workflow through the worker's
+  // own client (the one its activities run under), unless the caller wired another reporter.
+  const deps: ActivityDeps = {
+    ...baseDeps,
+    reportProblem:
+      baseDeps.reportProblem ??
+      ((institutionId, problem) => {
+        const { client, info } = Context.current();
+        return signalDeliveryProblem(client, info.taskQueue, institutionId, problem);
+      }),
+  };
   return {
     /** The current due-time settings of an institution, with the version they come from. */
     async loadDueTimings(institutionId: string): Promise<DueTimings & { version: number }> {
@@ -30,9 +43,22 @@ export function createActivities(deps: ActivityDeps) {
       return deliverNotification(deps, request);
     },
 
-    /** Retries ran out: the e-mail is logged as failed (an admin may resend it). */
+    /**
+     * Retries ran out: the e-mail is logged as failed (an admin may resend it) and the alert
+     * list is told. A retry of this activity finds the row failed already and reports again.
+     */
     async recordDeliveryGaveUp(notificationId: string, reason: string): Promise<void> {
-      await markFailed(deps.sql, notificationId, `gave up retrying: ${reason}`);
+      const row = (await markFailed(deps.sql, notificationId, `gave up retrying: ${reason}`)) ?? (await findNotification(deps.sql, notificationId));
+      if (row?.status !== 'failed') return; // accepted meanwhile, or gone
+      await reportUndelivered(deps, { institutionId: row.institutionId, notificationId, kind: row.kind, status: 'gave-up', attempts: row.attempts });
+    },
+
+    /** One digest of the delivery-alerts workflow to the institution's alert list; answers the log status. */
+    async sendDeliveryAlert(request: AlertDigestRequest): Promise<string> {
+      const row = await asTemporalFailures(() =>
+        sendDeliveryAlert({ ...deps, heartbeat: () => Context.current().heartbeat() }, request),
+      );
+      return row.status;
     },
 
     /**

@@ -74,6 +74,9 @@ const ro = {
     'Confirmarea programării, mutarea, anularea și mementoul de plată trimise pacientului (cu copiile ascunse de mai sus).',
   patientEmailsLabel: 'Trimite e-mailuri pacienților',
   patientEmailsOffHint: 'Oprit: pacienții nu primesc nimic de la acest serviciu, deci nici copiile ascunse (BCC) nu pleacă.',
+  alertsTitle: 'Alerte de livrare',
+  alertsDesc:
+    'Adresele din instituție anunțate când un e-mail nu a ajuns la cineva (refuzat definitiv, parțial sau după o zi de reîncercări). Primesc un singur rezumat, cel mult o dată la 15 minute, cu fiecare e-mail și motivul. Fără adrese, alertele sunt doar înregistrate în jurnal.',
   retentionTitle: 'Păstrarea datelor',
   retentionDesc:
     'Câte zile după examinare (sau după anulare) păstrează acest serviciu datele personale ale unei programări: datele pacientului, adresele și subiectele din jurnal. Apoi sunt șterse automat, o dată pe zi; rămân doar tipul, starea, momentele și numărul de destinatari, pentru statistici.',
@@ -212,6 +215,7 @@ const ro = {
   'kind_payment-reminder-staff': 'Memento de plată — administrație',
   'kind_payment-reminder-patient': 'Memento de plată — pacient',
   kind_test: 'E-mail de test',
+  kind_alert: 'Alertă de livrare',
   status_pending: 'În așteptare',
   status_sending: 'Se trimite',
   status_sent: 'Trimis',
@@ -256,6 +260,7 @@ const ro = {
   'field_paymentReminder.hoursBefore': 'Ore înainte de termenul de plată',
   field_patientEmails: 'E-mailuri către pacienți',
   field_retentionDays: 'Păstrarea datelor (zile)',
+  'field_alerts.recipients': 'Destinatari alerte de livrare',
 } as const;
 
 export type StringKey = keyof typeof ro;
@@ -325,6 +330,9 @@ const en: Strings = {
     'The booking confirmation, reschedule, cancellation and payment reminder sent to the patient (with the hidden copies above).',
   patientEmailsLabel: 'Send e-mails to patients',
   patientEmailsOffHint: 'Off: patients get nothing from this service, so no hidden copies (BCC) go either.',
+  alertsTitle: 'Delivery alerts',
+  alertsDesc:
+    'Institution addresses told when an e-mail did not reach someone (refused for good, partly, or after a day of retries). They get one summary, at most every 15 minutes, naming each e-mail and why. With no addresses, alerts are only recorded in the log.',
   retentionTitle: 'Data retention',
   retentionDesc:
     "How many days after the exam (or the cancellation) this service keeps a booking's personal data: the patient's details, the addresses and subjects in the log. Then they are erased automatically, once a day; only the kind, status, times and number of recipients stay, for statistics.",
@@ -463,6 +471,7 @@ const en: Strings = {
   'kind_payment-reminder-staff': 'Payment reminder — administration',
   'kind_payment-reminder-patient': 'Payment reminder — patient',
   kind_test: 'Test e-mail',
+  kind_alert: 'Delivery alert',
   status_pending: 'Pending',
   status_sending: 'Sending',
   status_sent: 'Sent',
@@ -507,6 +516,7 @@ const en: Strings = {
   'field_paymentReminder.hoursBefore': 'Hours before the payment deadline',
   field_patientEmails: 'Patient e-mails',
   field_retentionDays: 'Data retention (days)',
+  'field_alerts.recipients': 'Delivery-alert recipients',
 };
 
 export const STRINGS: Record<Locale, Strings> = { ro, en };

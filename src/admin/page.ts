@@ -85,7 +85,7 @@ function shell(locale: Locale, view: AdminView, body: Html): Html {
 }
 
 interface ListSection {
-  list: 'bookingRecipients' | 'bcc' | 'cancellation' | 'paymentReminder';
+  list: 'bookingRecipients' | 'bcc' | 'cancellation' | 'paymentReminder' | 'alerts';
   title: StringKey;
   desc: StringKey;
   warning?: StringKey;
@@ -99,6 +99,9 @@ export const LIST_SECTIONS: readonly ListSection[] = [
   { list: 'cancellation', title: 'cancellationTitle', desc: 'cancellationDesc', hours: { label: 'noticeHoursLabel', hint: 'noticeHoursHint' } },
   { list: 'paymentReminder', title: 'paymentReminderTitle', desc: 'paymentReminderDesc', hours: { label: 'hoursBeforeLabel', hint: 'hoursBeforeHint' } },
 ];
+
+/** Section 6, after the patient e-mails switch: who hears of e-mails that did not arrive. */
+const ALERTS_SECTION: ListSection = { list: 'alerts', title: 'alertsTitle', desc: 'alertsDesc' };
 
 function listSection(s: Strings, sec: ListSection, n: number): Html {
   const id = sec.list;
@@ -167,9 +170,10 @@ export function settingsPage(locale: Locale): Html {
       </div>
       <p class="hint" id="patientEmails-hint" hidden>${s.patientEmailsOffHint}</p>
     </section>
+    ${listSection(s, ALERTS_SECTION, 6)}
     <section class="card setting" id="sec-retentionDays" aria-labelledby="h-retentionDays">
       <div class="card-head">
-        <h2 id="h-retentionDays"><span class="num">6.</span> ${s.retentionTitle}</h2>
+        <h2 id="h-retentionDays"><span class="num">7.</span> ${s.retentionTitle}</h2>
         <span class="badge dirty" id="dirty-retentionDays" hidden>${s.unsavedBadge}</span>
       </div>
       <p class="desc">${s.retentionDesc}</p>

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as api from '../domain/email-address.js';
-import { MAX_BCC, MAX_HOURS, MAX_RECIPIENTS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, notificationSettingsInputSchema } from '../domain/settings-schema.js';
+import { MAX_ALERT_RECIPIENTS, MAX_BCC, MAX_HOURS, MAX_RECIPIENTS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { zodIssuesToDetails } from '../domain/validation-errors.js';
 import * as page from './assets/validation.js';
 import { VALIDATION_RO, VALIDATION_RO_PATTERNS } from './i18n.js';
@@ -138,6 +138,7 @@ describe('assets/validation.js against src/domain/email-address.ts', () => {
     expect(page.MAX_DOMAIN_LENGTH).toBe(api.MAX_DOMAIN_LENGTH);
     expect(page.MAX_RECIPIENTS).toBe(MAX_RECIPIENTS);
     expect(page.MAX_BCC).toBe(MAX_BCC);
+    expect(page.MAX_ALERT_RECIPIENTS).toBe(MAX_ALERT_RECIPIENTS);
     expect(page.MAX_HOURS).toBe(MAX_HOURS);
     expect(page.MIN_RETENTION_DAYS).toBe(MIN_RETENTION_DAYS);
     expect(page.MAX_RETENTION_DAYS).toBe(MAX_RETENTION_DAYS);

@@ -37,6 +37,7 @@ export const EXAMPLE_SETTINGS = {
   cancellation: { recipients: ['anulari@clinica.ro'], noticeHours: 24 },
   paymentReminder: { recipients: ['contabilitate@clinica.ro'], hoursBefore: 24 },
   patientEmails: true,
+  alerts: { recipients: ['it@clinica.ro'] },
   retentionDays: 90,
 };
 
@@ -164,7 +165,7 @@ export const RescheduleRequestSchema = rescheduleRequestSchema.meta({ id: 'Resch
   example: { startsAt: '2026-12-03T11:00:00+02:00', paymentDeadline: '2026-12-02T11:00:00+02:00' },
 });
 
-export const TEST_LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder'] as const;
+export const TEST_LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'alerts'] as const;
 export type TestList = (typeof TEST_LISTS)[number];
 export const TestEmailRequestSchema = z
   .strictObject({ list: z.enum(TEST_LISTS) })
@@ -181,6 +182,11 @@ export const SettingsSchema = z
     cancellation: z.object({ recipients: z.array(z.string()), noticeHours: z.number().int() }),
     paymentReminder: z.object({ recipients: z.array(z.string()), hoursBefore: z.number().int() }),
     patientEmails: z.boolean(),
+    alerts: z.object({
+      recipients: z.array(z.string()).meta({
+        description: 'Staff told, in one digest at most every 15 minutes, of every e-mail that did not reach someone (0–20 addresses; [] when omitted on save).',
+      }),
+    }),
     retentionDays: z.number().int().meta({
       description: 'Days the personal data of a booking is kept after its exam (or its cancellation), 7–3650; 90 unless saved.',
     }),

@@ -53,6 +53,11 @@ const envSchema = z
       .string()
       .refine((v) => v.split(',').every((o) => /^https?:\/\/[^\s/,]+$/.test(o.trim())), 'must be comma-separated origins like https://temporal-ui.example:8080')
       .optional(),
+    /**
+     * Where people reach the API and admin page (e.g. https://notificari.clinica.ro): delivery
+     * alerts link to the log there. Unset: alerts name each log entry's id instead.
+     */
+    PUBLIC_URL: url(['http:', 'https:']).optional(),
     /** The worker's Prometheus endpoint (/metrics); 0 turns it off. The API serves /metrics on PORT. */
     METRICS_PORT: port.default(9464),
     /** Where `npm run dev` keeps its state (Temporal SQLite file, embedded PostgreSQL, captured mail). */

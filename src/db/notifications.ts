@@ -266,6 +266,11 @@ export async function getNotification(sql: postgres.Sql, institutionId: string, 
   );
 }
 
+/** A row by its id alone, for callers that know no institution (the workflow's give-up report). */
+export async function findNotification(sql: postgres.Sql, id: string): Promise<NotificationRow | null> {
+  return first(await sql<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${id}`);
+}
+
 /** Every e-mail of one booking, oldest first. */
 export async function listBookingNotifications(
   sql: postgres.Sql,

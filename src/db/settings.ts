@@ -37,6 +37,7 @@ function pickInput(s: NotificationSettingsInput): NotificationSettingsInput {
     cancellation: { recipients: [...s.cancellation.recipients], noticeHours: s.cancellation.noticeHours },
     paymentReminder: { recipients: [...s.paymentReminder.recipients], hoursBefore: s.paymentReminder.hoursBefore },
     patientEmails: s.patientEmails,
+    alerts: { recipients: [...s.alerts.recipients] },
     retentionDays: s.retentionDays,
   };
 }
@@ -51,6 +52,7 @@ function toSettings(r: SettingsDbRow): NotificationSettings {
     cancellation: { ...d.cancellation, ...s.cancellation },
     paymentReminder: { ...d.paymentReminder, ...s.paymentReminder },
     patientEmails: s.patientEmails ?? d.patientEmails,
+    alerts: { ...d.alerts, ...s.alerts },
     retentionDays: s.retentionDays ?? d.retentionDays,
     version: r.version,
     updatedAt: r.updatedAt,

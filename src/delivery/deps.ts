@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import type { Logger } from 'pino';
+import type { DeliveryProblem } from '../domain/delivery-alerts.js';
 import type { MailTransport } from '../email/transport.js';
 
 /** What the delivery service needs; the worker and the API each build one. */
@@ -13,6 +14,14 @@ export interface DeliveryDeps {
   leaseMs?: number;
   /** Called with every lease renewal while an attempt talks to SMTP (the activity heartbeats here). */
   heartbeat?: () => void;
+  /**
+   * Tells the institution's delivery alerts that an e-mail did not reach someone (the worker's
+   * activities signal the alert workflow). Absent: nobody is told (the API's resend, whose
+   * caller sees the outcome at once).
+   */
+  reportProblem?: (institutionId: string, problem: DeliveryProblem) => Promise<void>;
+  /** The deployment's public address (PUBLIC_URL): alert digests link to the admin log there. */
+  publicUrl?: string | undefined;
   /** Called once per attempt that reached SMTP (metrics). */
   onAttempt?: (kind: string, status: 'sent' | 'failed' | 'retry', seconds: number) => void;
 }

@@ -26,6 +26,7 @@ import {
 import { ERASED_REASON } from '../db/retention.js';
 import { getCurrentSettings } from '../db/settings.js';
 import { localeFor, renderNotification } from '../email/render.js';
+import { reportUndelivered } from './alerts.js';
 import { attemptSend } from './attempt.js';
 import { LEASE_MS } from './lease.js';
 import type { DeliveryDeps } from './deps.js';
@@ -77,9 +78,16 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
     log.info('booking erased, notification not sent');
     return { notificationId: request.notificationId, status: 'skipped', detail: ERASED_REASON, attempts: 0, at: new Date().toISOString() };
   }
+  // The alert list hears of a failure once it is recorded; a retry that finds it recorded
+  // reports again (the report may not have gone before the retry), the workflow drops repeats.
+  const reported = async (outcome: DeliveryOutcome): Promise<DeliveryOutcome> => {
+    const { institutionId, notificationId, kind } = request;
+    await reportUndelivered(deps, { institutionId, notificationId, kind, status: outcome.status, attempts: outcome.attempts });
+    return outcome;
+  };
   // An erased row is settled (erasure turns a pending one into skipped): never sent.
   const done = settled(row);
-  if (done) return done;
+  if (done) return reported(done);
 
   const institution = await getInstitution(sql, request.institutionId);
   if (!institution) {
@@ -130,7 +138,7 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
   // Sent or failed by this attempt, or settled by another one; else another attempt holds it.
   const current = await getNotification(sql, institution.id, row.id);
   const outcome = current && settled(current);
-  if (outcome) return outcome;
+  if (outcome) return reported(outcome);
   throw new DeliveryInFlightError(row.id, current?.leaseUntil ?? null);
 }
 

@@ -2,7 +2,7 @@
 import type { Booking, NotificationSettings } from '../domain/types.js';
 
 /** The saved lists an administrator can send a test e-mail to. */
-export type TestList = 'bookingRecipients' | 'cancellation' | 'paymentReminder' | 'bcc';
+export type TestList = 'bookingRecipients' | 'cancellation' | 'paymentReminder' | 'bcc' | 'alerts';
 
 /** Who a test e-mail to `list` goes to, from the saved settings: visible `to`, or envelope-only `bcc`. */
 export function testRecipients(list: TestList, settings: NotificationSettings): { to: string[]; bcc: string[] } {
@@ -13,6 +13,8 @@ export function testRecipients(list: TestList, settings: NotificationSettings): 
       return { to: [...settings.cancellation.recipients], bcc: [] };
     case 'paymentReminder':
       return { to: [...settings.paymentReminder.recipients], bcc: [] };
+    case 'alerts':
+      return { to: [...settings.alerts.recipients], bcc: [] };
     case 'bcc':
       // Hidden copies stay hidden even in a test: enabled addresses, envelope only.
       return { to: [], bcc: settings.bcc.filter((b) => b.enabled).map((b) => b.email) };

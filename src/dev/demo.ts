@@ -34,6 +34,7 @@ const DEMO_SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: ['anulari@clinica-demo.test'], noticeHours: 1 },
   paymentReminder: { recipients: ['facturare@clinica-demo.test'], hoursBefore: 1 },
   patientEmails: true,
+  alerts: { recipients: ['it@clinica-demo.test'] },
   retentionDays: DEFAULT_SETTINGS.retentionDays,
 };
 

@@ -24,6 +24,7 @@ export const DEV_SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: ['anulari@clinica-locala.test'], noticeHours: DEFAULT_SETTINGS.cancellation.noticeHours },
   paymentReminder: { recipients: ['facturare@clinica-locala.test'], hoursBefore: DEFAULT_SETTINGS.paymentReminder.hoursBefore },
   patientEmails: true,
+  alerts: { recipients: ['it@clinica-locala.test'] },
   retentionDays: DEFAULT_SETTINGS.retentionDays,
 };
 

@@ -176,7 +176,15 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       namespace: temporal.config.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       keyRing,
-      deps: { sql, mail, mailFrom: env.MAIL_FROM, logger: logger.child({ component: 'worker' }), onAttempt: recordDeliveryAttempt },
+      deps: {
+        sql,
+        mail,
+        mailFrom: env.MAIL_FROM,
+        logger: logger.child({ component: 'worker' }),
+        onAttempt: recordDeliveryAttempt,
+        // Alert digests link to this stack's own admin page unless told otherwise.
+        publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      },
     });
     const running = worker.run();
     stops.push([

@@ -11,6 +11,7 @@ const settings: NotificationSettings = {
   cancellation: { recipients: ['anulari@clinica.ro'], noticeHours: 24 },
   paymentReminder: { recipients: [], hoursBefore: 24 },
   patientEmails: true,
+  alerts: { recipients: [] },
   retentionDays: 90,
   version: 3,
   updatedAt: '2026-11-01T00:00:00.000Z',

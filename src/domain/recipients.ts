@@ -18,6 +18,7 @@ const staffList = (kind: NotificationKind, settings: NotificationSettings): stri
  */
 export function planRecipients(kind: NotificationKind, settings: NotificationSettings, booking: Booking): RecipientPlan {
   if (kind === 'test') return { send: false, reason: 'test e-mails name their list explicitly', to: [] };
+  if (kind === 'alert') return { send: false, reason: 'alerts go to the alert list (src/delivery/alerts.ts)', to: [] };
   if (kind.endsWith('-patient')) {
     if (!settings.patientEmails) return { send: false, reason: 'patient e-mails are switched off', to: [] };
     const email = booking.patient.email;

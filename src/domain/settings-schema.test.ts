@@ -20,6 +20,7 @@ const valid = (): NotificationSettingsInput => ({
   cancellation: { recipients: ['receptie@clinica.ro'], noticeHours: 48 },
   paymentReminder: { recipients: ['contabilitate@clinica.ro'], hoursBefore: 12 },
   patientEmails: false,
+  alerts: { recipients: [] },
   retentionDays: 90,
 });
 
@@ -46,6 +47,7 @@ describe('notificationSettingsInputSchema', () => {
       cancellation: { recipients: [], noticeHours: 24 },
       paymentReminder: { recipients: [], hoursBefore: 24 },
       patientEmails: true,
+      alerts: { recipients: [] },
       retentionDays: 90,
     });
   });
@@ -57,6 +59,7 @@ describe('notificationSettingsInputSchema', () => {
       cancellation: { recipients: [], noticeHours: 24 },
       paymentReminder: { recipients: [], hoursBefore: 24 },
       patientEmails: true,
+      alerts: { recipients: [] },
       retentionDays: 90,
     });
     expect(() => (DEFAULT_SETTINGS.bookingRecipients as string[]).push('x@y.ro')).toThrow(TypeError);
@@ -69,6 +72,21 @@ describe('notificationSettingsInputSchema', () => {
       { field: 'cancellation', message: 'required' },
       { field: 'paymentReminder', message: 'required' },
     ]);
+  });
+
+  it('reads a body without the alert list (written before it existed) as an empty list', () => {
+    const { alerts: _alerts, ...older } = valid();
+    expect(notificationSettingsInputSchema.parse(older).alerts).toEqual({ recipients: [] });
+    expect(notificationSettingsInputSchema.parse({ ...older, alerts: {} }).alerts).toEqual({ recipients: [] });
+  });
+
+  it('checks the alert list like the other lists: 20 addresses at most, each valid, no duplicates', () => {
+    expect(errorsOf({ ...valid(), alerts: { recipients: addresses(20) } })).toEqual([]);
+    expect(errorsOf({ ...valid(), alerts: { recipients: addresses(21) } })).toEqual([
+      { field: 'alerts.recipients', message: 'at most 20 addresses' },
+    ]);
+    const errors = errorsOf({ ...valid(), alerts: { recipients: ['it@clinica.ro', 'nu-e-adresa', 'IT@clinica.ro'], extra: 1 } });
+    expect(errors.map((e) => e.field)).toEqual(['alerts.recipients[1]', 'alerts.recipients[2]', 'alerts.extra']);
   });
 
   it('accepts 50 recipients and refuses 51', () => {
@@ -216,6 +234,9 @@ describe('settingsDiff', () => {
       'paymentReminder.recipients',
       'paymentReminder.hoursBefore',
       'patientEmails',
+    ]);
+    expect(settingsDiff(valid(), { ...valid(), alerts: { recipients: ['it@clinica.ro'] } })).toEqual([
+      { field: 'alerts.recipients', before: [], after: ['it@clinica.ro'] },
     ]);
     expect(settingsDiff(valid(), { ...valid(), retentionDays: 30 })).toEqual([{ field: 'retentionDays', before: 90, after: 30 }]);
   });

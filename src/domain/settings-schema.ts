@@ -11,6 +11,8 @@ import type { BccEntry, NotificationSettingsInput } from './types.js';
 
 export const MAX_RECIPIENTS = 50;
 export const MAX_BCC = 20;
+/** Staff told when an e-mail did not reach someone (docs/behaviour.md, "Delivery alerts"). */
+export const MAX_ALERT_RECIPIENTS = 20;
 export const MAX_HOURS = 720;
 /** Days personal data is kept after a booking's exam (or its cancellation); docs/operations.md. */
 export const MIN_RETENTION_DAYS = 7;
@@ -78,6 +80,16 @@ export const notificationSettingsInputSchema = z.strictObject({
     hoursBefore: hoursSchema,
   }),
   patientEmails: z.boolean().default(true),
+  // Optional with a default: bodies written before the list existed stay valid.
+  alerts: z
+    .strictObject({
+      recipients: z
+        .array(emailAddressSchema)
+        .max(MAX_ALERT_RECIPIENTS, `at most ${MAX_ALERT_RECIPIENTS} addresses`)
+        .superRefine((list, ctx) => flagDuplicates(list, ctx))
+        .default([]),
+    })
+    .default({ recipients: [] }),
   retentionDays: retentionDaysSchema,
 });
 
@@ -121,6 +133,7 @@ const FIELDS: Array<[string, (s: NotificationSettingsInput) => unknown]> = [
   ['paymentReminder.recipients', (s) => s.paymentReminder.recipients],
   ['paymentReminder.hoursBefore', (s) => s.paymentReminder.hoursBefore],
   ['patientEmails', (s) => s.patientEmails],
+  ['alerts.recipients', (s) => s.alerts.recipients],
   ['retentionDays', (s) => s.retentionDays],
 ];
 

@@ -28,6 +28,8 @@ export interface NotificationSettingsInput {
   cancellation: { recipients: string[]; noticeHours: number };
   paymentReminder: { recipients: string[]; hoursBefore: number };
   patientEmails: boolean;
+  /** Staff told, in a digest, when an e-mail of the institution did not reach someone. */
+  alerts: { recipients: string[] };
   /** Days the personal data of a booking is kept after its exam (or cancellation), 7–3650. */
   retentionDays: number;
 }
@@ -91,6 +93,8 @@ export const NOTIFICATION_KINDS = [
   'payment-reminder-staff',
   'payment-reminder-patient',
   'test',
+  /** The delivery-alert digest to the institution's alert list (never itself alerted about). */
+  'alert',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

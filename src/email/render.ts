@@ -158,27 +158,49 @@ function htmlValue(v: string): string {
   return escapeHtml(v).replace(/\r\n|\r|\n/g, '<br>');
 }
 
-function renderHtml(opts: {
+/** A shown details row; `href` makes its value a link (the alert digest's log links). */
+export interface ShownRow {
+  label: string;
+  value: string;
+  href?: string | undefined;
+}
+
+export interface DetailsTable {
+  caption: string;
+  rows: ShownRow[];
+}
+
+/** The HTML body every e-mail shares: institution, title, intro paragraphs, details tables, footer. */
+export function renderHtml(opts: {
   lang: Locale;
   subject: string;
   institution: string;
   banner: string | undefined;
   title: string;
   intro: string[];
-  caption: string;
-  rows: { label: string; value: string }[];
+  tables: DetailsTable[];
   footer: string;
 }): string {
   const banner = opts.banner
     ? `<p style="margin:0 0 16px;padding:10px 12px;background:#fdecea;border-left:4px solid #b42318;color:#7a1a12;font-weight:bold;">${escapeHtml(opts.banner)}</p>\n`
     : '';
   const intro = opts.intro.map((p) => `<p style="margin:0 0 12px;">${htmlValue(p)}</p>`).join('\n');
-  const rows = opts.rows
-    .map(
-      (r) =>
-        `<tr><th scope="row" style="${CELL}width:38%;font-weight:bold;color:#52606d;">${escapeHtml(r.label)}</th>` +
-        `<td style="${CELL}color:#1f2933;">${htmlValue(r.value)}</td></tr>`,
-    )
+  const cell = (r: ShownRow) =>
+    r.href === undefined ? htmlValue(r.value) : `<a href="${escapeHtml(r.href)}" style="color:#1d4ed8;">${htmlValue(r.value)}</a>`;
+  const tables = opts.tables
+    .map((t) => {
+      const rows = t.rows
+        .map(
+          (r) =>
+            `<tr><th scope="row" style="${CELL}width:38%;font-weight:bold;color:#52606d;">${escapeHtml(r.label)}</th>` +
+            `<td style="${CELL}color:#1f2933;">${cell(r)}</td></tr>`,
+        )
+        .join('\n');
+      return `<table cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse;margin:8px 0 16px;${FONT}font-size:15px;">
+<caption style="text-align:left;font-weight:bold;padding:0 0 6px;">${escapeHtml(t.caption)}</caption>
+${rows}
+</table>`;
+    })
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="${opts.lang}">
@@ -193,10 +215,7 @@ function renderHtml(opts: {
 ${banner}<p style="margin:0 0 4px;font-size:13px;color:#52606d;">${escapeHtml(opts.institution)}</p>
 <h1 style="margin:0 0 16px;font-size:20px;line-height:1.3;">${escapeHtml(opts.title)}</h1>
 ${intro}
-<table cellpadding="0" cellspacing="0" style="width:100%;border-collapse:collapse;margin:8px 0 16px;${FONT}font-size:15px;">
-<caption style="text-align:left;font-weight:bold;padding:0 0 6px;">${escapeHtml(opts.caption)}</caption>
-${rows}
-</table>
+${tables}
 <p style="margin:16px 0 0;font-size:12px;color:#52606d;">${htmlValue(opts.footer)}</p>
 </td></tr></table>
 </td></tr></table>
@@ -206,23 +225,31 @@ ${rows}
 }
 
 /** "Label: value" lines; continuation lines of a multi-line value are indented. */
-function renderText(opts: {
+export function renderText(opts: {
   banner: string | undefined;
   title: string;
   intro: string[];
-  rows: { label: string; value: string }[];
+  tables: DetailsTable[];
   footer: string;
 }): string {
   const parts: string[] = [];
   if (opts.banner) parts.push(`*** ${opts.banner} ***`);
   parts.push(opts.title, '', ...opts.intro.flatMap((p) => [p, '']));
-  for (const r of opts.rows) parts.push(`${r.label}: ${r.value.replace(/\r\n|\r|\n/g, '\n  ')}`);
+  // One table: its rows as they are (the caption adds nothing); several: each under its caption.
+  const captioned = opts.tables.length > 1;
+  opts.tables.forEach((t, i) => {
+    if (captioned) parts.push(...(i > 0 ? [''] : []), t.caption);
+    for (const r of t.rows) {
+      parts.push(`${r.label}: ${r.value.replace(/\r\n|\r|\n/g, '\n  ')}${r.href !== undefined && r.href !== r.value ? ` <${r.href}>` : ''}`);
+    }
+  });
   parts.push('', '-- ', opts.footer, '');
   return parts.join('\n');
 }
 
 export function renderNotification(input: RenderInput): RenderedEmail {
   const { kind, institution, booking: b, context: ctx, locale } = input;
+  if (kind === 'alert') throw new Error('the alert digest is rendered by renderDeliveryAlert (src/email/render-alert.ts)');
   const s = STRINGS[locale];
   const k = s.kinds[kind];
   const audience = audienceOf(kind);
@@ -278,10 +305,9 @@ export function renderNotification(input: RenderInput): RenderedEmail {
       banner,
       title,
       intro,
-      caption: audience === 'test' ? s.testCaption : s.caption,
-      rows: shown,
+      tables: [{ caption: audience === 'test' ? s.testCaption : s.caption, rows: shown }],
       footer,
     }),
-    text: renderText({ banner, title, intro, rows: shown, footer }),
+    text: renderText({ banner, title, intro, tables: [{ caption: '', rows: shown }], footer }),
   };
 }

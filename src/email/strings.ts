@@ -4,6 +4,7 @@
  * Functions receive already-formatted plain-text values; the renderer escapes the result for
  * HTML, so nothing here builds markup.
  */
+import type { AlertedOutcome } from '../domain/delivery-alerts.js';
 import type { Locale, NotificationKind } from '../domain/types.js';
 
 /** Plain-text values a subject or an intro line may mention. */
@@ -78,7 +79,29 @@ export interface Strings {
   footerTest(v: TemplateVars): string;
   /** Display names of the settings' lists, by the ids the API may use. */
   listNames: Record<string, string>;
-  kinds: Record<NotificationKind, KindStrings>;
+  /** Booking and test e-mails; the alert digest has its own strings (`alert`). */
+  kinds: Record<Exclude<NotificationKind, 'alert'>, KindStrings>;
+  alert: AlertStrings;
+}
+
+/** The delivery-alert digest (src/email/render-alert.ts). */
+export interface AlertStrings {
+  subject(count: number, institution: string): string;
+  title: string;
+  intro(count: number): string[];
+  caption(index: number): string;
+  labels: { bookingId: string; kind: string; outcome: string; recipients: string; reason: string; at: string; log: string };
+  outcomes: Record<AlertedOutcome, string>;
+  kindNames: Record<NotificationKind, string>;
+  openLog: string;
+  footer(institution: string): string;
+}
+
+/** "1 e-mail", "2 e-mailuri", "20 de e-mailuri": Romanian puts "de" before 20+ (and 0 mod 100). */
+function emailsRo(n: number): string {
+  if (n === 1) return '1 e-mail';
+  const rest = n % 100;
+  return `${n}${n >= 20 && (rest === 0 || rest >= 20) ? ' de' : ''} e-mailuri`;
 }
 
 const EMPTY = '—';
@@ -130,6 +153,8 @@ const ro: Strings = {
     'cancellation.recipients': 'Notificări de anulare',
     paymentReminder: 'Mementouri de plată',
     'paymentReminder.recipients': 'Mementouri de plată',
+    alerts: 'Alerte de livrare',
+    'alerts.recipients': 'Alerte de livrare',
   },
   kinds: {
     'booking-created-staff': {
@@ -209,6 +234,45 @@ const ro: Strings = {
       ],
     },
   },
+  alert: {
+    subject: (n, institution) => `Alertă de livrare: ${emailsRo(n)} ${n === 1 ? 'nelivrat' : 'nelivrate'} – ${institution}`,
+    title: 'E-mailuri care nu au ajuns la destinatari',
+    intro: (n) => [
+      `De la ultima alertă, ${emailsRo(n)} ${n === 1 ? 'nu a ajuns' : 'nu au ajuns'} la cel puțin un destinatar.`,
+      'Verificați adresele în setări; un e-mail eșuat poate fi retrimis din jurnalul de livrare.',
+    ],
+    caption: (i) => `E-mailul ${i}`,
+    labels: {
+      bookingId: 'Număr programare',
+      kind: 'Tip',
+      outcome: 'Rezultat',
+      recipients: 'Destinatari',
+      reason: 'Motiv',
+      at: 'Ora',
+      log: 'Jurnal',
+    },
+    outcomes: {
+      failed: 'eșuat: serverul l-a refuzat definitiv',
+      'gave-up': 'eșuat: o zi de reîncercări fără succes',
+      partial: 'parțial: unii destinatari l-au refuzat',
+    },
+    kindNames: {
+      'booking-created-staff': 'Programare nouă — personal',
+      'booking-created-patient': 'Confirmare programare — pacient',
+      'booking-rescheduled-staff': 'Programare mutată — personal',
+      'booking-rescheduled-patient': 'Programare mutată — pacient',
+      'booking-cancelled-staff': 'Anunț de anulare — personal',
+      'booking-cancelled-patient': 'Confirmare anulare — pacient',
+      'payment-reminder-staff': 'Memento de plată — administrație',
+      'payment-reminder-patient': 'Memento de plată — pacient',
+      test: 'E-mail de test',
+      alert: 'Alertă de livrare',
+    },
+    openLog: 'Deschide în jurnalul de livrare',
+    footer: (institution) =>
+      `Alertă trimisă automat de serviciul de notificări al instituției ${institution}, cel mult o dată la 15 minute. ` +
+      'Conține adrese ale pacienților: nu o redirecționați în afara instituției.',
+  },
 };
 
 const en: Strings = {
@@ -258,6 +322,8 @@ const en: Strings = {
     'cancellation.recipients': 'Cancellation notices',
     paymentReminder: 'Payment reminders',
     'paymentReminder.recipients': 'Payment reminders',
+    alerts: 'Delivery alerts',
+    'alerts.recipients': 'Delivery alerts',
   },
   kinds: {
     'booking-created-staff': {
@@ -333,6 +399,45 @@ const en: Strings = {
         'If you received it, your address is on the list and delivery works. No action is needed.',
       ],
     },
+  },
+  alert: {
+    subject: (n, institution) => `Delivery alert: ${n} e-mail${n === 1 ? '' : 's'} not delivered – ${institution}`,
+    title: 'E-mails that did not reach their recipients',
+    intro: (n) => [
+      `Since the last alert, ${n} e-mail${n === 1 ? '' : 's'} did not reach at least one recipient.`,
+      'Check the addresses in the settings; a failed e-mail can be resent from the delivery log.',
+    ],
+    caption: (i) => `E-mail ${i}`,
+    labels: {
+      bookingId: 'Booking number',
+      kind: 'Kind',
+      outcome: 'Outcome',
+      recipients: 'Recipients',
+      reason: 'Reason',
+      at: 'Time',
+      log: 'Log',
+    },
+    outcomes: {
+      failed: 'failed: the server refused it permanently',
+      'gave-up': 'failed: a day of retries did not get it through',
+      partial: 'partial: some recipients refused it',
+    },
+    kindNames: {
+      'booking-created-staff': 'New booking — staff',
+      'booking-created-patient': 'Booking confirmation — patient',
+      'booking-rescheduled-staff': 'Booking moved — staff',
+      'booking-rescheduled-patient': 'Booking moved — patient',
+      'booking-cancelled-staff': 'Cancellation notice — staff',
+      'booking-cancelled-patient': 'Cancellation confirmation — patient',
+      'payment-reminder-staff': 'Payment reminder — administration',
+      'payment-reminder-patient': 'Payment reminder — patient',
+      test: 'Test e-mail',
+      alert: 'Delivery alert',
+    },
+    openLog: 'Open in the delivery log',
+    footer: (institution) =>
+      `Alert sent automatically by the notification service of ${institution}, at most once every 15 minutes. ` +
+      'It contains patients\' addresses: do not forward it outside the institution.',
   },
 };
 

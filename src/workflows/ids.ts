@@ -23,3 +23,17 @@ export function notificationId(
 ): string {
   return `${institutionId}/${bookingId}/${event}/${audience}`;
 }
+
+/**
+ * The delivery-alerts workflow of an institution. It de-duplicates alerting per institution:
+ * every report goes to this one run (signalWithStart), so failures are gathered into one digest
+ * and the 15-minute spacing holds however many workers report. No patient data: ids only.
+ */
+export function deliveryAlertsWorkflowId(institutionId: string): string {
+  return `delivery-alerts/${institutionId}`;
+}
+
+/** The log id of one alert digest: the institution and the moment the workflow sent it. */
+export function alertNotificationId(institutionId: string, digestAt: string): string {
+  return `${institutionId}/delivery-alert/${digestAt}`;
+}

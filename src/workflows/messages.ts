@@ -7,6 +7,7 @@ import type {
   RescheduleRequest,
 } from '../domain/booking-state.js';
 import type { VersionedTimings } from '../domain/booking-schedule.js';
+import type { DeliveryProblem } from '../domain/delivery-alerts.js';
 
 /** The booking's state and every notification with its status and due time. */
 export const stateQuery = defineQuery<BookingState>('state');
@@ -25,6 +26,9 @@ export type TimingsUpdate = VersionedTimings;
 
 /** The institution saved new timings: pending due moments move. */
 export const settingsChangedSignal = defineSignal<[TimingsUpdate]>('settingsChanged');
+
+/** To an institution's delivery-alerts workflow: an e-mail of it did not reach someone. */
+export const deliveryProblemSignal = defineSignal<[DeliveryProblem]>('deliveryProblem');
 
 /**
  * Reasons an update is refused, carried as the ApplicationFailure's type so the client can

@@ -1,6 +1,6 @@
 /**
  * The admin page in a real browser (Debian's Chromium through playwright-core) against the
- * real API, engine and SMTP sink (test/api/support.ts): sign-in, editing the five settings,
+ * real API, engine and SMTP sink (test/api/support.ts): sign-in, editing the settings,
  * validation as typed, save and reload, the unsaved-changes guard, a save overtaken by another
  * administrator, test e-mails, the delivery log (a compact table with details on demand, a
  * booking's timeline, a resend, a range of days, times in the institution's zone), the
@@ -34,6 +34,7 @@ const bookingSection = (p: Page) => section(p, /Destinatari programări/);
 const bccSection = (p: Page) => section(p, /Copie ascunsă \(BCC\)/);
 const cancellationSection = (p: Page) => section(p, /Destinatari anulări/);
 const paymentSection = (p: Page) => section(p, /Destinatari mementouri de plată/);
+const alertsSection = (p: Page) => section(p, /Alerte de livrare/);
 
 /** The addresses a list shows as kept (not the ones marked for removal). */
 async function listed(p: Page, list: string): Promise<string[]> {
@@ -95,6 +96,7 @@ describe('the admin page', () => {
       'Destinatari anulări',
       'Destinatari mementouri de plată',
       'E-mailuri către pacienți',
+      'Alerte de livrare',
       'Păstrarea datelor',
     ]);
     expect(await listed(page, 'bookingRecipients')).toEqual([STAFF.reception, STAFF.planning]);
@@ -168,6 +170,19 @@ describe('the admin page', () => {
     // Patient e-mails off.
     await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).uncheck();
 
+    // Delivery alerts (section 6): empty until saved, checked as typed like every list.
+    expect(await alertsSection(page).locator('.num').innerText()).toBe('6.');
+    expect(await page.locator('#empty-alerts').isVisible()).toBe(true);
+    const alertAdd = alertsSection(page).getByLabel('Adaugă o adresă');
+    await alertAdd.fill('it@clinica');
+    await expect.poll(() => page.locator('#add-alerts-msg').innerText()).toBe('domeniul trebuie să conțină un punct (de exemplu exemplu.ro)');
+    await alertAdd.press('Enter');
+    expect(await listed(page, 'alerts')).toEqual([]);
+    await alertAdd.fill('it@clinica.test');
+    await alertAdd.press('Enter');
+    expect(await listed(page, 'alerts')).toEqual(['it@clinica.test']);
+    expect(await alertsSection(page).getByText('Nesalvat').isVisible()).toBe(true);
+
     // Data retention: 90 days until saved; checked as typed with the API's limits, in Romanian.
     const retention = section(page, /Păstrarea datelor/).getByLabel('Zile de păstrare după examinare');
     expect(await retention.inputValue()).toBe('90');
@@ -178,7 +193,7 @@ describe('the admin page', () => {
     expect(await page.locator('#retention-days-err').isHidden()).toBe(true);
 
     expect(await page.locator('#save-state').innerText()).toBe(
-      'Modificări nesalvate: Destinatari programări, Copie ascunsă (BCC), Destinatari anulări, Destinatari mementouri de plată, E-mailuri către pacienți, Păstrarea datelor.',
+      'Modificări nesalvate: Destinatari programări, Copie ascunsă (BCC), Destinatari anulări, Destinatari mementouri de plată, E-mailuri către pacienți, Alerte de livrare, Păstrarea datelor.',
     );
     await page.getByRole('button', { name: 'Salvare' }).click();
     await page.getByText('Setările au fost salvate (versiunea 2).').waitFor();
@@ -196,6 +211,7 @@ describe('the admin page', () => {
       cancellation: { recipients: [STAFF.cancellations], noticeHours: 12 },
       paymentReminder: { recipients: [], hoursBefore: 24 },
       patientEmails: false,
+      alerts: { recipients: ['it@clinica.test'] },
       retentionDays: 30,
     });
     expect(stored.body.updatedBy).toMatch(/^test admin/);
@@ -210,6 +226,7 @@ describe('the admin page', () => {
     expect(await page.locator('#empty-paymentReminder').isVisible()).toBe(true);
     expect(await cancellationSection(page).getByRole('spinbutton').inputValue()).toBe('12');
     expect(await page.locator('#retention-days').inputValue()).toBe('30');
+    expect(await listed(page, 'alerts')).toEqual(['it@clinica.test']);
     expect(await page.getByRole('switch', { name: 'Trimite e-mailuri pacienților' }).isChecked()).toBe(false);
     expect(await page.locator('#save-state').innerText()).toBe('Toate modificările sunt salvate.');
     expect(await page.locator('.badge.dirty:visible').count()).toBe(0);
@@ -271,6 +288,7 @@ describe('the admin page', () => {
         cancellation: { recipients: [STAFF.cancellations, 'sef-sectie@clinica.test'], noticeHours: 12 },
         paymentReminder: current.body.paymentReminder,
         patientEmails: false,
+        alerts: current.body.alerts,
         retentionDays: current.body.retentionDays,
       },
     });
@@ -441,6 +459,14 @@ describe('the admin page', () => {
     await page.getByRole('button', { name: 'Filtrează' }).click();
     await page.getByText('ID-ul poate conține litere, cifre și . _ : - (cel mult 128 de caractere).').waitFor();
     await page.getByRole('button', { name: 'Șterge filtrele' }).click();
+
+    // A delivery alert's link names the entry in the address: the log opens filtered to it.
+    await page.goto(`${bed.api.url}/admin/log?bookingId=B-PAGINA-1&kind=booking-created-staff`);
+    await page.getByRole('heading', { name: 'Programarea B-PAGINA-1' }).waitFor();
+    expect(await page.getByLabel('Programare (ID)').inputValue()).toBe('B-PAGINA-1');
+    expect(await page.getByLabel('Tip').inputValue()).toBe('booking-created-staff');
+    await expect.poll(() => page.locator('#log-list > tr.entry').count()).toBe(1);
+    expect(await page.locator('#log-list > tr.entry').first().innerText()).toContain('B-PAGINA-1');
   });
 
   it('narrows the log to a range of days in the institution time zone, whatever the browser zone', async () => {

@@ -31,6 +31,7 @@ const SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: ['anulari@clinica.test'], noticeHours: 24 },
   paymentReminder: { recipients: ['facturare@clinica.test'], hoursBefore: 24 },
   patientEmails: true,
+  alerts: { recipients: [] },
   retentionDays: 90,
 };
 

@@ -21,6 +21,7 @@ const input = (over: Partial<NotificationSettingsInput> = {}): NotificationSetti
   cancellation: { recipients: ['planificare@clinica.example'], noticeHours: 48 },
   paymentReminder: { recipients: ['contabilitate@clinica.example'], hoursBefore: 12 },
   patientEmails: false,
+  alerts: { recipients: ['it@clinica.example'] },
   retentionDays: 90,
   ...over,
 });

@@ -21,6 +21,7 @@ export const SETTINGS: NotificationSettingsInput = {
   cancellation: { recipients: [STAFF.cancellations], noticeHours: 24 },
   paymentReminder: { recipients: [STAFF.billing], hoursBefore: 24 },
   patientEmails: true,
+  alerts: { recipients: [] },
   retentionDays: 90,
 };
 

@@ -305,7 +305,19 @@ function wire() {
   byId('more').addEventListener('click', () => void loadLog(false));
 }
 
+/** Filters named in the address (a delivery alert links to `/admin/log?bookingId=…&kind=…`). */
+function filtersFromAddress() {
+  const params = new URLSearchParams(location.search);
+  input('f-booking').value = params.get('bookingId') ?? '';
+  for (const [id, name] of [['f-kind', 'kind'], ['f-status', 'status']]) {
+    const value = params.get(name) ?? '';
+    // Only a value the select offers; anything else leaves the filter open.
+    if ([...select(id).options].some((o) => o.value === value)) select(id).value = value;
+  }
+}
+
 wire();
+filtersFromAddress();
 void startPage({
   signedIn(_res, { resumed }) {
     byId('log-zone').textContent = t('timesIn', { zone: timeZone() });

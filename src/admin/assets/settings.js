@@ -10,9 +10,9 @@
  *   between: the page says who and when, keeps the draft, and offers to load the newer one.
  */
 import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t, tv } from './common.js';
-import { addressKey, emailAddressError, hoursError, MAX_BCC, MAX_RECIPIENTS, parseHours, retentionDaysError } from './validation.js';
+import { addressKey, emailAddressError, hoursError, MAX_ALERT_RECIPIENTS, MAX_BCC, MAX_RECIPIENTS, parseHours, retentionDaysError } from './validation.js';
 
-/** @typedef {'bookingRecipients' | 'bcc' | 'cancellation' | 'paymentReminder'} ListName */
+/** @typedef {'bookingRecipients' | 'bcc' | 'cancellation' | 'paymentReminder' | 'alerts'} ListName */
 /** @typedef {{ email: string, enabled?: boolean }} Entry */
 /**
  * @typedef {{
@@ -24,8 +24,8 @@ import { addressKey, emailAddressError, hoursError, MAX_BCC, MAX_RECIPIENTS, par
  */
 
 /** @type {ListName[]} */
-const LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder'];
-const SECTIONS = /** @type {const} */ (['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'patientEmails', 'retentionDays']);
+const LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'alerts'];
+const SECTIONS = /** @type {const} */ (['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'patientEmails', 'alerts', 'retentionDays']);
 /** @type {Record<string, string>} */
 const TITLES = {
   bookingRecipients: S.bookingRecipientsTitle,
@@ -33,6 +33,7 @@ const TITLES = {
   cancellation: S.cancellationTitle,
   paymentReminder: S.paymentReminderTitle,
   patientEmails: S.patientEmailsTitle,
+  alerts: S.alertsTitle,
   retentionDays: S.retentionTitle,
 };
 const BASE_TITLE = document.title;
@@ -41,7 +42,7 @@ const BASE_TITLE = document.title;
 let saved = null;
 let etag = '';
 /** @type {Draft} */
-let draft = { lists: { bookingRecipients: [], bcc: [], cancellation: [], paymentReminder: [] }, hours: { cancellation: '', paymentReminder: '' }, patientEmails: true, retentionDays: '' };
+let draft = { lists: { bookingRecipients: [], bcc: [], cancellation: [], paymentReminder: [], alerts: [] }, hours: { cancellation: '', paymentReminder: '' }, patientEmails: true, retentionDays: '' };
 /** @type {{ settings: any, etag: string } | null} the version that overtook ours (after a 412) */
 let newer = null;
 /** Errors the server reported for the last save, by place: `<list>:<index>`, `<list>:list`, `<list>:hours`. */
@@ -62,6 +63,8 @@ function toDraft(s) {
       bcc: s.bcc.map((/** @type {Entry} */ e) => ({ email: e.email, enabled: e.enabled })),
       cancellation: s.cancellation.recipients.map((/** @type {string} */ email) => ({ email })),
       paymentReminder: s.paymentReminder.recipients.map((/** @type {string} */ email) => ({ email })),
+      // Absent in settings saved before the list existed.
+      alerts: (s.alerts?.recipients ?? []).map((/** @type {string} */ email) => ({ email })),
     },
     hours: { cancellation: String(s.cancellation.noticeHours), paymentReminder: String(s.paymentReminder.hoursBefore) },
     patientEmails: s.patientEmails,
@@ -78,6 +81,7 @@ function toBody(d) {
     cancellation: { recipients: emails('cancellation'), noticeHours: parseHours(d.hours.cancellation) },
     paymentReminder: { recipients: emails('paymentReminder'), hoursBefore: parseHours(d.hours.paymentReminder) },
     patientEmails: d.patientEmails,
+    alerts: { recipients: emails('alerts') },
     retentionDays: parseHours(d.retentionDays),
   };
 }
@@ -105,6 +109,9 @@ function sectionDiffers(section, a, b) {
   return false;
 }
 
+/** How many addresses a list may hold. @param {ListName} list */
+const maxOf = (list) => (list === 'bcc' ? MAX_BCC : list === 'alerts' ? MAX_ALERT_RECIPIENTS : MAX_RECIPIENTS);
+
 /** An address typed in a section's field but not added. @param {ListName} list */
 function typedNotAdded(list) {
   return input(`add-${list}`).value.trim() !== '';
@@ -131,7 +138,7 @@ function addProblem(list, value) {
   const error = emailAddressError(value);
   if (error) return tv(error);
   if (draft.lists[list].some((e) => addressKey(e.email) === addressKey(value))) return S.errDuplicate;
-  const max = list === 'bcc' ? MAX_BCC : MAX_RECIPIENTS;
+  const max = maxOf(list);
   if (draft.lists[list].length >= max) return t('errListFull', { max });
   return '';
 }
@@ -237,7 +244,7 @@ function renderList(list) {
   for (const gone of baseEntries.filter((e) => !present.has(addressKey(e.email)))) items.push(addressItem(list, gone, -1, base));
   ul.replaceChildren(...items);
   byId(`empty-${list}`).hidden = items.length > 0;
-  const max = list === 'bcc' ? MAX_BCC : MAX_RECIPIENTS;
+  const max = maxOf(list);
   byId(`count-${list}`).textContent = t('addressCount', { count: addressCount(draft.lists[list].length), max });
   const listError = serverErrors.get(`${list}:list`);
   if (listError) setAddMessage(list, listError);
@@ -401,7 +408,7 @@ function clearSaveMessage() {
  * @returns {{ key: string, label: string, focus: string } | null}
  */
 function placeOf(field) {
-  const m = /^(bookingRecipients|bcc|cancellation\.recipients|paymentReminder\.recipients)(?:\[(\d+)\])?(?:\.email|\.enabled)?$/.exec(field);
+  const m = /^(bookingRecipients|bcc|cancellation\.recipients|paymentReminder\.recipients|alerts\.recipients)(?:\[(\d+)\])?(?:\.email|\.enabled)?$/.exec(field);
   if (m) {
     const list = /** @type {ListName} */ ((m[1] || '').split('.')[0]);
     if (m[2] === undefined) return { key: `${list}:list`, label: TITLES[list] || list, focus: `add-${list}` };

@@ -4,6 +4,7 @@ export declare const MAX_LOCAL_PART_LENGTH: number;
 export declare const MAX_DOMAIN_LENGTH: number;
 export declare const MAX_RECIPIENTS: number;
 export declare const MAX_BCC: number;
+export declare const MAX_ALERT_RECIPIENTS: number;
 export declare const MAX_HOURS: number;
 export declare const MIN_RETENTION_DAYS: number;
 export declare const MAX_RETENTION_DAYS: number;

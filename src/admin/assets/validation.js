@@ -15,6 +15,7 @@ export const MAX_LOCAL_PART_LENGTH = 64;
 export const MAX_DOMAIN_LENGTH = 255;
 export const MAX_RECIPIENTS = 50;
 export const MAX_BCC = 20;
+export const MAX_ALERT_RECIPIENTS = 20;
 export const MAX_HOURS = 720;
 export const MIN_RETENTION_DAYS = 7;
 export const MAX_RETENTION_DAYS = 3650;

@@ -48,6 +48,7 @@ const inputOf = (s: NotificationSettings): NotificationSettingsInput => ({
   cancellation: s.cancellation,
   paymentReminder: s.paymentReminder,
   patientEmails: s.patientEmails,
+  alerts: s.alerts,
   retentionDays: s.retentionDays,
 });
 
