@@ -14,5 +14,5 @@ export interface DeliveryDeps {
   /** Called with every lease renewal while an attempt talks to SMTP (the activity heartbeats here). */
   heartbeat?: () => void;
   /** Called once per attempt that reached SMTP (metrics). */
-  onAttempt?: (kind: string, status: 'sent' | 'failed' | 'retry', seconds: number) => void;
+  onAttempt?: (kind: string, status: 'sent' | 'partial' | 'failed' | 'retry', seconds: number) => void;
 }
