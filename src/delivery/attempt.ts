@@ -16,7 +16,6 @@ import {
   answersFromInfo,
   countOutcomes,
   openRecipients,
-  unreachedSummary,
   type RecipientAnswer,
   type RecipientOutcomeKind,
 } from './recipient-outcomes.js';
@@ -103,7 +102,9 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
       answers = answersFromInfo(open, info);
       const response = String(info.response ?? '');
       row = await record(answers, response, null);
-      detail = unreachedSummary(answers) ?? response;
+      // Not the summary (it names addresses): the answers only, for errors and process logs.
+      const missed = [...new Set(answers.filter((a) => a.outcome !== 'accepted').map((a) => a.response ?? a.outcome))];
+      detail = missed.length > 0 ? missed.join('; ') : response;
     } catch (err) {
       answers = answersFromError(open, err);
       detail = describeSmtpFailure(err);
