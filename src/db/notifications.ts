@@ -206,6 +206,8 @@ export interface AttemptAnswers {
   smtpResponse: string | null;
   /** The attempt's failure as a whole (DATA refused, connection lost), one line. */
   error: string | null;
+  /** The outcomes the claim returned: when the row still has them, the record is one statement. */
+  claimedOutcomes?: RecipientOutcome[];
 }
 
 /**
@@ -218,38 +220,55 @@ export interface AttemptAnswers {
  * no acceptance changes nothing: null.
  */
 export async function recordAttemptAnswers(sql: postgres.Sql, id: string, input: AttemptAnswers): Promise<NotificationRow | null> {
+  // The usual case in one statement (the window between an acceptance and its record stays as
+  // short as it was): this attempt still holds the row and its outcomes are those it claimed.
+  if (input.claimedOutcomes) {
+    const fast = await updateWithAnswers(sql, id, input, input.claimedOutcomes, { owns: true, status: 'sending' }, sql`
+      AND status = 'sending' AND attempts = ${input.attempt} AND recipient_outcomes = ${sql.json(input.claimedOutcomes as unknown as postgres.JSONValue)}::jsonb`);
+    if (fast) return fast;
+  }
   return sql.begin(async (tx) => {
     const rows = await tx<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${id} AND erased_at IS NULL FOR UPDATE`;
     const row = rows[0];
     if (!row) return null;
     const owns = row.status === 'sending' && row.attempts === input.attempt;
-    const anyAccepted = input.answers.some((a) => a.outcome === 'accepted');
-    if (!owns && !anyAccepted) return null;
-    const answers = owns ? input.answers : input.answers.filter((a) => a.outcome === 'accepted');
-    const merged = mergeOutcomes(row.recipientOutcomes ?? [], { to: input.to, bcc: input.bcc }, answers, new Date().toISOString());
-    const computed = statusOf(merged, input.final);
-    const status: StoredStatus = owns ? computed : computed === 'pending' ? row.status : computed;
-    const unreached = unreachedSummary(merged);
-    const settledNow = status === 'sent' || status === 'partial' || status === 'failed';
-    const reason = status === 'failed' || status === 'partial' ? (input.error ?? unreached) : null;
-    const lastError = input.error ?? (unreached && merged.some((o) => o.outcome !== 'accepted') ? unreached : null);
-    return toRow(
-      (
-        await tx<NotificationDbRow[]>`
-          UPDATE notifications
-             SET status = ${status},
-                 recipient_outcomes = ${tx.json(merged as unknown as postgres.JSONValue)},
-                 reason = ${settledNow ? reason : status === 'skipped' ? row.reason : null},
-                 last_error = ${lastError ?? row.lastError},
-                 smtp_response = ${anyAccepted ? input.smtpResponse : row.smtpResponse},
-                 lease_until = CASE WHEN ${status} = 'sending' THEN lease_until ELSE NULL END,
-                 sent_at = ${anyAccepted && settledNow ? tx`now()` : tx`sent_at`},
-                 updated_at = now()
-           WHERE id = ${id}
-          RETURNING *`
-      )[0]!,
-    );
+    if (!owns && !input.answers.some((a) => a.outcome === 'accepted')) return null;
+    return updateWithAnswers(tx, id, input, row.recipientOutcomes ?? [], { owns, status: row.status }, tx``);
   });
+}
+
+/** The UPDATE of recordAttemptAnswers, from the row's outcomes as they were; null when `guard` did not hold. */
+async function updateWithAnswers(
+  db: postgres.Sql | postgres.TransactionSql,
+  id: string,
+  input: AttemptAnswers,
+  stored: RecipientOutcome[],
+  row: { owns: boolean; status: StoredStatus },
+  guard: postgres.PendingQuery<postgres.Row[]>,
+): Promise<NotificationRow | null> {
+  const anyAccepted = input.answers.some((a) => a.outcome === 'accepted');
+  const answers = row.owns ? input.answers : input.answers.filter((a) => a.outcome === 'accepted');
+  const merged = mergeOutcomes(stored, { to: input.to, bcc: input.bcc }, answers, new Date().toISOString());
+  const computed = statusOf(merged, input.final);
+  const status: StoredStatus = row.owns ? computed : computed === 'pending' ? row.status : computed;
+  const unreached = unreachedSummary(merged);
+  const settledNow = status === 'sent' || status === 'partial' || status === 'failed';
+  const reason = status === 'failed' || status === 'partial' ? (input.error ?? unreached) : null;
+  const lastError = input.error ?? unreached;
+  return first(
+    await db<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = ${status},
+             recipient_outcomes = ${db.json(merged as unknown as postgres.JSONValue)},
+             reason = ${settledNow ? db`${reason}` : status === 'skipped' ? db`reason` : db`NULL`},
+             last_error = coalesce(${lastError}, last_error),
+             smtp_response = ${anyAccepted ? db`${input.smtpResponse}` : db`smtp_response`},
+             lease_until = CASE WHEN ${status} = 'sending' THEN lease_until ELSE NULL END,
+             sent_at = ${anyAccepted && settledNow ? db`now()` : db`sent_at`},
+             updated_at = now()
+       WHERE id = ${id} AND erased_at IS NULL ${guard}
+      RETURNING *`,
+  );
 }
 
 export interface AttemptFailure {

@@ -81,7 +81,16 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
   const envelope = message.envelope as { from: string; to: string[] };
   const open = openRecipients(envelope.to, claimed.recipientOutcomes);
   const record = (answers: RecipientAnswer[], smtpResponse: string | null, error: string | null) =>
-    recordAttemptAnswers(sql, input.notificationId, { attempt, to: input.to, bcc: input.bcc, answers, final: !input.retryable, smtpResponse, error });
+    recordAttemptAnswers(sql, input.notificationId, {
+      attempt,
+      to: input.to,
+      bcc: input.bcc,
+      answers,
+      final: !input.retryable,
+      smtpResponse,
+      error,
+      claimedOutcomes: claimed.recipientOutcomes,
+    });
   if (open.length === 0) {
     // Everyone has a final answer already (e.g. a crash right after the record): settle the row.
     const row = await record([], null, null);
