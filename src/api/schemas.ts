@@ -19,6 +19,8 @@ import {
 import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
 import { isoInstantError, parseInstant } from '../domain/due-times.js';
+import { RECIPIENT_OUTCOMES } from '../delivery/recipient-outcomes.js';
+import { SMTP_EXPLANATIONS } from '../delivery/smtp-explain.js';
 import { CURSOR_PATTERN, MAX_PAGE_SIZE } from '../db/notifications.js';
 import { EXAMPLE_BOOKING } from '../domain/example-booking.js';
 import { TOKEN_SCOPES } from '../domain/tokens.js';
@@ -238,6 +240,23 @@ export const SettingsHistorySchema = z
   })
   .meta({ id: 'NotificationSettingsHistory' });
 
+export const RecipientOutcomeSchema = z
+  .object({
+    address: z.string(),
+    bcc: z.boolean().meta({ description: 'A hidden recipient (envelope only, never in a header).' }),
+    outcome: z.enum(RECIPIENT_OUTCOMES).meta({
+      description: '`accepted` by the SMTP server; `refused` with a 5xx (not retried); `deferred` with a 4xx or no answer (retried alone, up to a day).',
+    }),
+    code: z.number().int().nullable().meta({ description: 'The SMTP reply code; null when the server gave none (connection lost, timeout).' }),
+    enhancedCode: z.string().nullable().meta({ description: 'The enhanced status code of the reply (e.g. 5.1.1), when it had one.' }),
+    response: z.string().nullable().meta({ description: "The server's answer (or the connection error), one line." }),
+    explanation: z.enum(SMTP_EXPLANATIONS).nullable().meta({
+      description: 'What the answer most likely means, when it is a common one: `no_such_address`, `mailbox_full`, `spam` (refused as spam), `no_answer` (the server did not answer).',
+    }),
+    at: instant,
+  })
+  .meta({ id: 'RecipientOutcome' });
+
 export const NotificationSchema = z
   .object({
     id: z.string(),
@@ -247,6 +266,10 @@ export const NotificationSchema = z
     reason: z.string().nullable().meta({ description: 'Why it was skipped or failed.' }),
     recipients: z.array(z.string()),
     bcc: z.array(z.string()).meta({ description: 'Hidden recipients (envelope only, never in a header).' }),
+    recipientOutcomes: z.array(RecipientOutcomeSchema).meta({
+      description:
+        "What the SMTP server answered for each envelope recipient, visible ones first, hidden ones marked `bcc`. Empty before the first answer and after erasure. `sent`: all accepted; `partial`: some accepted, others refused.",
+    }),
     subject: z.string().nullable(),
     messageId: z.string().nullable(),
     attempts: z.number().int(),
@@ -287,6 +310,9 @@ export const BookingNotificationSchema = z
     attempts: z.number().int(),
     reason: z.string().nullable(),
     recipientCount: z.number().int().meta({ description: 'Visible and hidden recipients together.' }),
+    recipientOutcomes: z
+      .object({ accepted: z.number().int(), refused: z.number().int(), deferred: z.number().int() })
+      .meta({ description: 'How many recipients accepted, refused (5xx) or deferred (4xx, retried) it; who is in the admin log.' }),
   })
   .meta({ id: 'BookingNotification' });
 

@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import type { BookingState, NotificationEntry } from '../domain/booking-state.js';
 import type { NotificationRow } from '../db/notifications.js';
+import { countOutcomes } from '../delivery/recipient-outcomes.js';
+import { explainSmtpAnswer } from '../delivery/smtp-explain.js';
 import type { BookingNotificationSchema, BookingViewSchema, NotificationSchema } from './schemas.js';
 
 export function notificationView(row: NotificationRow): z.infer<typeof NotificationSchema> {
@@ -17,6 +19,16 @@ export function notificationView(row: NotificationRow): z.infer<typeof Notificat
     reason: row.reason,
     recipients: row.recipients,
     bcc: row.bcc,
+    recipientOutcomes: row.recipientOutcomes.map((o) => ({
+      address: o.address,
+      bcc: o.bcc,
+      outcome: o.outcome,
+      code: o.code,
+      enhancedCode: o.enhancedCode,
+      response: o.response,
+      explanation: explainSmtpAnswer(o),
+      at: o.at,
+    })),
     subject: row.subject,
     messageId: row.messageId,
     attempts: row.attempts,
@@ -47,6 +59,7 @@ function entryView(entry: NotificationEntry | undefined, row: NotificationRow | 
     attempts: base?.attempts ?? 0,
     reason: base ? base.reason : status === 'pending' ? null : (entry?.detail ?? null),
     recipientCount: base ? base.recipientsCount + base.bccCount : 0,
+    recipientOutcomes: countOutcomes(base?.recipientOutcomes ?? []),
   };
 }
 

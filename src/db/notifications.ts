@@ -1,5 +1,12 @@
 import type postgres from 'postgres';
 import type { DeliveryStatus, NotificationKind, NotificationRequest } from '../domain/types.js';
+import {
+  mergeOutcomes,
+  statusOf,
+  unreachedSummary,
+  type RecipientAnswer,
+  type RecipientOutcome,
+} from '../delivery/recipient-outcomes.js';
 
 /**
  * The delivery log. 'sending': an attempt holds a lease on the row while it talks to the SMTP
@@ -18,6 +25,8 @@ export interface NotificationRow {
   reason: string | null;
   recipients: string[];
   bcc: string[];
+  /** What the SMTP server answered for each envelope recipient (empty before the first answer and after erasure). */
+  recipientOutcomes: RecipientOutcome[];
   subject: string | null;
   messageId: string | null;
   attempts: number;
@@ -183,6 +192,85 @@ export async function markSent(sql: postgres.Sql, id: string, smtpResponse: stri
   );
 }
 
+export interface AttemptAnswers {
+  /** The `attempts` value the claim returned. */
+  attempt: number;
+  /** Everyone the e-mail is for (as claimed), visible then hidden. */
+  to: string[];
+  bcc: string[];
+  /** This attempt's answer for each recipient it asked. */
+  answers: RecipientAnswer[];
+  /** No attempt follows (a test e-mail): a deferred recipient counts as not reached. */
+  final: boolean;
+  /** The server's final answer when it took the message for someone. */
+  smtpResponse: string | null;
+  /** The attempt's failure as a whole (DATA refused, connection lost), one line. */
+  error: string | null;
+  /** The outcomes the claim returned: when the row still has them, the record is one statement. */
+  claimedOutcomes?: RecipientOutcome[];
+}
+
+/**
+ * Records one attempt's answers: merged into the row's recipient outcomes, and the row's status
+ * follows from them (sent, partial, failed, or pending again while someone is deferred).
+ *
+ * An attempt that no longer holds the row (its lease was taken over, or the row settled) records
+ * only acceptances — once a server took the message for someone, that is the truth — and leaves
+ * a row another attempt is sending as it is unless nobody is left to send to. A late report with
+ * no acceptance changes nothing: null.
+ */
+export async function recordAttemptAnswers(sql: postgres.Sql, id: string, input: AttemptAnswers): Promise<NotificationRow | null> {
+  // The usual case in one statement (the window between an acceptance and its record stays as
+  // short as it was): this attempt still holds the row and its outcomes are those it claimed.
+  if (input.claimedOutcomes) {
+    const fast = await updateWithAnswers(sql, id, input, input.claimedOutcomes, { owns: true, status: 'sending' }, sql`
+      AND status = 'sending' AND attempts = ${input.attempt} AND recipient_outcomes = ${sql.json(input.claimedOutcomes as unknown as postgres.JSONValue)}::jsonb`);
+    if (fast) return fast;
+  }
+  return sql.begin(async (tx) => {
+    const rows = await tx<NotificationDbRow[]>`SELECT * FROM notifications WHERE id = ${id} AND erased_at IS NULL FOR UPDATE`;
+    const row = rows[0];
+    if (!row) return null;
+    const owns = row.status === 'sending' && row.attempts === input.attempt;
+    if (!owns && !input.answers.some((a) => a.outcome === 'accepted')) return null;
+    return updateWithAnswers(tx, id, input, row.recipientOutcomes ?? [], { owns, status: row.status }, tx``);
+  });
+}
+
+/** The UPDATE of recordAttemptAnswers, from the row's outcomes as they were; null when `guard` did not hold. */
+async function updateWithAnswers(
+  db: postgres.Sql | postgres.TransactionSql,
+  id: string,
+  input: AttemptAnswers,
+  stored: RecipientOutcome[],
+  row: { owns: boolean; status: StoredStatus },
+  guard: postgres.PendingQuery<postgres.Row[]>,
+): Promise<NotificationRow | null> {
+  const anyAccepted = input.answers.some((a) => a.outcome === 'accepted');
+  const answers = row.owns ? input.answers : input.answers.filter((a) => a.outcome === 'accepted');
+  const merged = mergeOutcomes(stored, { to: input.to, bcc: input.bcc }, answers, new Date().toISOString());
+  const computed = statusOf(merged, input.final);
+  const status: StoredStatus = row.owns ? computed : computed === 'pending' ? row.status : computed;
+  const unreached = unreachedSummary(merged);
+  const settledNow = status === 'sent' || status === 'partial' || status === 'failed';
+  const reason = status === 'failed' || status === 'partial' ? (input.error ?? unreached) : null;
+  const lastError = input.error ?? unreached;
+  return first(
+    await db<NotificationDbRow[]>`
+      UPDATE notifications
+         SET status = ${status},
+             recipient_outcomes = ${db.json(merged as unknown as postgres.JSONValue)},
+             reason = ${settledNow ? db`${reason}` : status === 'skipped' ? db`reason` : db`NULL`},
+             last_error = coalesce(${lastError}, last_error),
+             smtp_response = ${anyAccepted ? db`${input.smtpResponse}` : db`smtp_response`},
+             lease_until = CASE WHEN ${status} = 'sending' THEN lease_until ELSE NULL END,
+             sent_at = ${anyAccepted && settledNow ? db`now()` : db`sent_at`},
+             updated_at = now()
+       WHERE id = ${id} AND erased_at IS NULL ${guard}
+      RETURNING *`,
+  );
+}
+
 export interface AttemptFailure {
   error: string;
   /** 5xx and the like: the row becomes 'failed'; otherwise it goes back to 'pending'. */
@@ -234,28 +322,36 @@ export async function markSkipped(
   );
 }
 
-/** Retries gave up (e.g. a day of transient failures): a pending or sending row becomes 'failed'. */
+/**
+ * Retries gave up (e.g. a day of transient failures): a pending or sending row becomes 'failed',
+ * or 'partial' when some of its recipients had already accepted it.
+ */
 export async function markFailed(sql: postgres.Sql, id: string, reason: string): Promise<NotificationRow | null> {
   return first(
     await sql<NotificationDbRow[]>`
       UPDATE notifications
-         SET status = 'failed', reason = ${reason}, lease_until = NULL, updated_at = now()
+         SET status = CASE WHEN recipient_outcomes @> '[{"outcome":"accepted"}]'::jsonb THEN 'partial' ELSE 'failed' END,
+             reason = ${reason}, lease_until = NULL, updated_at = now()
        WHERE id = ${id} AND status IN ('pending', 'sending') AND erased_at IS NULL
       RETURNING *`,
   );
 }
 
 /**
- * An admin's resend: only a 'failed' row goes back to 'pending'. `attempts` and `last_error`
- * are kept, so the log shows the resend as one more attempt. Null when the row is not failed
- * or not this institution's.
+ * An admin's resend: only a 'failed' or 'partial' row goes back to 'pending'. `attempts` and
+ * `last_error` are kept, so the log shows the resend as one more attempt; of the recipients'
+ * outcomes only the acceptances stay (those people are never sent it again), the refusals are
+ * asked again. Null when the row is not failed or partial, or not this institution's.
  */
 export async function resetForResend(sql: postgres.Sql, institutionId: string, id: string): Promise<NotificationRow | null> {
   return first(
     await sql<NotificationDbRow[]>`
       UPDATE notifications
-         SET status = 'pending', reason = NULL, lease_until = NULL, updated_at = now()
-       WHERE id = ${id} AND institution_id = ${institutionId} AND status = 'failed' AND erased_at IS NULL
+         SET status = 'pending', reason = NULL, lease_until = NULL, updated_at = now(),
+             recipient_outcomes = coalesce(
+               (SELECT jsonb_agg(o) FROM jsonb_array_elements(recipient_outcomes) o WHERE o->>'outcome' = 'accepted'),
+               '[]'::jsonb)
+       WHERE id = ${id} AND institution_id = ${institutionId} AND status IN ('failed', 'partial') AND erased_at IS NULL
       RETURNING *`,
   );
 }

@@ -4,7 +4,7 @@
  *
  * What is erased (docs/operations.md, "What is kept for how long"):
  * - bookings: `content_hash` (a hash of the patient's data) → NULL; `erased_at` set;
- * - notifications: `request` (the whole booking), `recipients`, `bcc`, `subject`,
+ * - notifications: `request` (the whole booking), `recipients`, `bcc`, `recipient_outcomes`, `subject`,
  *   `smtp_response`, `last_error` → empty; `reason` → NULL unless it is a skip reason (fixed
  *   texts such as "no recipients"); `recipients_count`, `bcc_count` kept; a row that was still
  *   pending or being sent becomes `skipped` ("personal data erased"), so nothing sends it.
@@ -53,6 +53,7 @@ function eraseColumns(tx: Db, at: Date) {
     recipients_count = coalesce(recipients_count, cardinality(recipients)),
     bcc_count = coalesce(bcc_count, cardinality(bcc)),
     recipients = '{}',
+    recipient_outcomes = '[]'::jsonb,
     bcc = '{}',
     subject = NULL,
     smtp_response = NULL,

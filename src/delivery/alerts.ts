@@ -11,6 +11,7 @@ import { getCurrentSettings } from '../db/settings.js';
 import { renderDeliveryAlert, type AlertItem } from '../email/render-alert.js';
 import { alertNotificationId } from '../workflows/ids.js';
 import { attemptSend } from './attempt.js';
+import { deliveryProblemOf } from './final-outcome.js';
 import type { DeliveryDeps } from './deps.js';
 import { DeliveryInFlightError, TransientDeliveryError } from './errors.js';
 import { LEASE_MS } from './lease.js';
@@ -18,6 +19,7 @@ import { LEASE_MS } from './lease.js';
 /** The log statuses the alert list hears of, and as what. */
 const ALERTED_STATUSES: Partial<Record<DeliveryStatus, AlertedOutcome>> = {
   failed: 'failed',
+  partial: 'partial',
 };
 
 /**
@@ -47,7 +49,8 @@ const itemOf = (row: NotificationRow, problem: DeliveryProblem): AlertItem => ({
   bookingId: row.bookingId,
   kind: row.kind,
   outcome: problem.outcome,
-  recipients: row.recipients,
+  // A partial e-mail names only whom it did not reach.
+  recipients: deliveryProblemOf(row)?.unreached.map((o) => o.address) ?? row.recipients,
   reason: row.reason ?? row.lastError,
   at: row.updatedAt,
 });
@@ -93,9 +96,9 @@ export async function sendDeliveryAlert(deps: DeliveryDeps, request: AlertDigest
     leaseMs: deps.leaseMs ?? LEASE_MS,
     retryable: true,
   });
-  if (result.status === 'failed' && result.recorded && !result.permanent) {
-    logger.warn({ notificationId: id, attempt: result.attempt }, 'transient SMTP failure of a delivery alert, will retry');
-    throw new TransientDeliveryError(id, result.detail, { cause: result.error });
+  if (result.status === 'answered' && result.row?.status === 'pending') {
+    logger.warn({ notificationId: id, attempt: result.attempt, recipients: result.counts }, 'transient SMTP failure of a delivery alert, will retry');
+    throw new TransientDeliveryError(id, result.detail ?? 'deferred', { cause: result.error });
   }
   const after = await current();
   if (after.status === 'pending' || after.status === 'sending') throw new DeliveryInFlightError(id, after.leaseUntil);

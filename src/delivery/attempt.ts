@@ -1,16 +1,25 @@
 /**
  * One send attempt, the part every e-mail shares: build the message, claim the log row with a
- * lease, talk to the SMTP server, record the answer. A failure report carries the attempt
- * number the claim returned, so an attempt whose lease ran out and was taken over cannot
- * overwrite the newer attempt's row when it reports late.
+ * lease, talk to the SMTP server about the recipients not yet answered, record each one's
+ * answer. The record carries the attempt number the claim returned, so an attempt whose lease
+ * ran out and was taken over cannot overwrite the newer attempt's row when it reports late
+ * (only acceptances still count then).
  */
 import type { Institution, NotificationKind } from '../domain/types.js';
-import { claimForSending, markAttemptFailed, markSent } from '../db/notifications.js';
+import { claimForSending, recordAttemptAnswers, type NotificationRow } from '../db/notifications.js';
 import { buildMessage } from '../email/message.js';
 import type { RenderedEmail } from '../email/render.js';
 import type { DeliveryDeps } from './deps.js';
 import { keepLease } from './lease.js';
-import { describeSmtpFailure, isPermanentSmtpFailure } from './smtp-errors.js';
+import {
+  answersFromError,
+  answersFromInfo,
+  countOutcomes,
+  openRecipients,
+  type RecipientAnswer,
+  type RecipientOutcomeKind,
+} from './recipient-outcomes.js';
+import { describeSmtpFailure } from './smtp-errors.js';
 
 export interface AttemptInput {
   /** The log row's id; also the Message-ID's source. */
@@ -22,23 +31,24 @@ export interface AttemptInput {
   bcc: string[];
   rendered: RenderedEmail;
   leaseMs: number;
-  /** false: every failure is final (a test e-mail); true: only a 5xx is, the rest goes back to pending. */
+  /** false: every answer is final (a test e-mail); true: a deferred recipient (4xx, no answer) keeps the row pending for a retry. */
   retryable: boolean;
 }
 
 export type AttemptResult =
   /** Not claimed: the row is settled or another attempt holds a live lease. Nothing was sent. */
   | { status: 'not-claimed' }
-  | { status: 'sent'; attempt: number }
   | {
-      status: 'failed';
+      status: 'answered';
       attempt: number;
-      /** One line, for the log row and the caller's error. */
-      detail: string;
-      permanent: boolean;
-      /** false when a newer attempt had taken the row over: this report changed nothing. */
-      recorded: boolean;
-      error: unknown;
+      /** The row after this attempt's answers were recorded; null when a newer attempt had taken it over and nothing was recorded. */
+      row: NotificationRow | null;
+      /** This attempt's answers by outcome (for process logs: no addresses). */
+      counts: Record<RecipientOutcomeKind, number>;
+      /** One line, for the caller's error and logs: the failure, or who was not reached. */
+      detail: string | null;
+      /** The SMTP failure of the message as a whole, if it failed as a whole. */
+      error?: unknown;
     };
 
 /** Sender of an institution's e-mails: its own name and address when set, else the deployment's. */
@@ -66,23 +76,53 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
   });
   if (!claimed) return { status: 'not-claimed' };
   const attempt = claimed.attempts;
+  // Same message, same Message-ID: only the envelope shrinks to those still to be asked, so a
+  // recipient who accepted it (or refused it for good) in an earlier attempt is never sent it again.
+  const envelope = message.envelope as { from: string; to: string[] };
+  const open = openRecipients(envelope.to, claimed.recipientOutcomes);
+  const record = (answers: RecipientAnswer[], smtpResponse: string | null, error: string | null) =>
+    recordAttemptAnswers(sql, input.notificationId, {
+      attempt,
+      to: input.to,
+      bcc: input.bcc,
+      answers,
+      final: !input.retryable,
+      smtpResponse,
+      error,
+      claimedOutcomes: claimed.recipientOutcomes,
+    });
+  if (open.length === 0) {
+    // Everyone has a final answer already (e.g. a crash right after the record): settle the row.
+    const row = await record([], null, null);
+    return { status: 'answered', attempt, row, counts: countOutcomes([]), detail: null };
+  }
+  message.envelope = { ...envelope, to: open };
   const lease = keepLease(sql, { notificationId: input.notificationId, attempt, leaseMs: input.leaseMs }, deps.heartbeat);
 
   const started = process.hrtime.bigint();
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
   try {
-    const info = await deps.mail.sendMail(message);
-    // Not guarded by the attempt: once a server accepted the message, that is the truth, even
-    // when this attempt's lease ran out meanwhile (see markSent).
-    await markSent(sql, input.notificationId, String(info.response ?? ''));
-    deps.onAttempt?.(input.kind, 'sent', seconds());
-    return { status: 'sent', attempt };
-  } catch (err) {
-    const detail = describeSmtpFailure(err);
-    const permanent = !input.retryable || isPermanentSmtpFailure(err);
-    const recorded = await markAttemptFailed(sql, input.notificationId, { error: detail, permanent, attempt });
-    deps.onAttempt?.(input.kind, permanent ? 'failed' : 'retry', seconds());
-    return { status: 'failed', attempt, detail, permanent, recorded: recorded !== null, error: err };
+    let answers: RecipientAnswer[];
+    let row: NotificationRow | null;
+    let detail: string | null;
+    let error: unknown;
+    try {
+      const info = await deps.mail.sendMail(message);
+      answers = answersFromInfo(open, info);
+      const response = String(info.response ?? '');
+      row = await record(answers, response, null);
+      // Not the summary (it names addresses): the answers only, for errors and process logs.
+      const missed = [...new Set(answers.filter((a) => a.outcome !== 'accepted').map((a) => a.response ?? a.outcome))];
+      detail = missed.length > 0 ? missed.join('; ') : response;
+    } catch (err) {
+      answers = answersFromError(open, err);
+      detail = describeSmtpFailure(err);
+      error = err;
+      row = await record(answers, null, detail);
+    }
+    const status = row?.status;
+    deps.onAttempt?.(input.kind, status === 'sent' || status === 'partial' || status === 'failed' ? status : 'retry', seconds());
+    return { status: 'answered', attempt, row, counts: countOutcomes(answers), detail, ...(error !== undefined && { error }) };
   } finally {
     lease.release();
   }

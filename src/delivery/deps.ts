@@ -23,5 +23,5 @@ export interface DeliveryDeps {
   /** The deployment's public address (PUBLIC_URL): alert digests link to the admin log there. */
   publicUrl?: string | undefined;
   /** Called once per attempt that reached SMTP (metrics). */
-  onAttempt?: (kind: string, status: 'sent' | 'failed' | 'retry', seconds: number) => void;
+  onAttempt?: (kind: string, status: 'sent' | 'partial' | 'failed' | 'retry', seconds: number) => void;
 }

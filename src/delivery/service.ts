@@ -2,7 +2,8 @@
  * The delivery service: every e-mail the system sends goes through here, whoever asks.
  *
  * - deliverNotification: one notification of a booking (the workflow's activity, a resend).
- * - resendNotification: an administrator sends a `failed` notification again, once, now.
+ * - resendNotification: an administrator sends a `failed` or `partial` notification again, once,
+ *   now, to whoever has not received it.
  * - sendTestEmail: an administrator's marked e-mail to one saved list.
  *
  * Contract: outcomes the caller should record (sent, skipped, a permanent failure) are
@@ -11,7 +12,7 @@
  * Nothing here knows Temporal or HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { planRecipients } from '../domain/recipients.js';
+import { planRecipients, type RecipientPlan } from '../domain/recipients.js';
 import type { DeliveryOutcome, NotificationRequest } from '../domain/types.js';
 import { getInstitution } from '../db/institutions.js';
 import {
@@ -31,6 +32,7 @@ import { attemptSend } from './attempt.js';
 import { LEASE_MS } from './lease.js';
 import type { DeliveryDeps } from './deps.js';
 import { DeliveryInFlightError, DeliveryRefusedError, TransientDeliveryError } from './errors.js';
+import { openRecipients } from './recipient-outcomes.js';
 import { describeSmtpFailure } from './smtp-errors.js';
 import { placeholderBooking, testRecipients, type TestList } from './test-email.js';
 import { redactText } from '../logger.js';
@@ -39,7 +41,7 @@ export type { DeliveryDeps } from './deps.js';
 
 
 const settled = (row: NotificationRow): DeliveryOutcome | undefined => {
-  if (row.status !== 'sent' && row.status !== 'failed' && row.status !== 'skipped') return undefined;
+  if (row.status === 'pending' || row.status === 'sending') return undefined;
   return {
     notificationId: row.id,
     status: row.status,
@@ -60,6 +62,10 @@ const settled = (row: NotificationRow): DeliveryOutcome | undefined => {
  * DeliveryInFlightError.
  */
 export async function deliverNotification(deps: DeliveryDeps, request: NotificationRequest): Promise<DeliveryOutcome> {
+  return deliver(deps, request, { resend: false });
+}
+
+async function deliver(deps: DeliveryDeps, request: NotificationRequest, opts: { resend: boolean }): Promise<DeliveryOutcome> {
   const { sql, logger } = deps;
   const log = logger.child({ notificationId: request.notificationId, kind: request.kind });
   let row: NotificationRow;
@@ -94,12 +100,10 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
     await markSkipped(sql, row.id, 'unknown institution');
     return settled((await getNotification(sql, request.institutionId, row.id))!)!;
   }
-  // Recipients are read now, not when the booking started: a saved change applies.
-  const settings = await getCurrentSettings(sql, institution.id);
-  const plan = planRecipients(request.kind, settings, request.booking);
-  if (!plan.send) {
-    await markSkipped(sql, row.id, plan.reason, { recipients: plan.to });
-    log.info({ reason: plan.reason }, 'notification skipped');
+  const recipients = await recipientsFor(deps, institution.id, request, row, opts);
+  if (!recipients.send) {
+    await markSkipped(sql, row.id, recipients.reason, { recipients: recipients.to });
+    log.info({ reason: recipients.reason }, 'notification skipped');
     return settled((await getNotification(sql, institution.id, row.id))!)!;
   }
 
@@ -108,8 +112,8 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
     kind: request.kind,
     bookingId: request.booking.bookingId,
     institution,
-    to: plan.to,
-    bcc: plan.bcc,
+    to: recipients.to,
+    bcc: recipients.bcc,
     rendered: renderNotification({
       kind: request.kind,
       institution,
@@ -121,21 +125,27 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
     retryable: true,
   });
 
-  // SMTP answers quote addresses: the process log gets them redacted, the delivery log in full.
-  const error = result.status === 'failed' ? redactText(result.detail, [request.booking.patient.name, request.booking.patient.phone, ...plan.to, ...plan.bcc]) : undefined;
-  if (result.status === 'sent') {
-    log.info({ attempt: result.attempt }, 'notification sent');
-  } else if (result.status === 'failed' && !result.recorded) {
-    // This attempt's lease ran out and a newer attempt took the row over (or the booking was
-    // erased meanwhile): the row's record stands, this late report changed nothing.
-    log.warn({ attempt: result.attempt, error }, 'late SMTP failure of a superseded attempt, not recorded');
-  } else if (result.status === 'failed' && !result.permanent) {
-    log.warn({ attempt: result.attempt, error }, 'transient SMTP failure, will retry');
-    throw new TransientDeliveryError(row.id, result.detail, { cause: result.error });
-  } else if (result.status === 'failed') {
-    log.error({ attempt: result.attempt, error }, 'permanent SMTP failure');
+  if (result.status === 'answered') {
+    // SMTP answers quote addresses: the process log gets them redacted, the delivery log in full.
+    const known = [request.booking.patient.name, request.booking.patient.phone, ...recipients.to, ...recipients.bcc];
+    const fields = { attempt: result.attempt, recipients: result.counts, ...(result.detail !== null && { detail: redactText(result.detail, known) }) };
+    const status = result.row?.status;
+    if (!result.row) {
+      // This attempt's lease ran out and a newer attempt took the row over (or the booking was
+      // erased meanwhile): the row's record stands, this late report changed nothing.
+      log.warn(fields, 'late SMTP answer of a superseded attempt, not recorded');
+    } else if (status === 'pending') {
+      log.warn(fields, 'transient SMTP failure, will retry');
+      throw new TransientDeliveryError(row.id, result.detail ?? 'deferred', { cause: result.error });
+    } else if (status === 'sent') {
+      log.info(fields, 'notification sent');
+    } else if (status === 'partial') {
+      log.warn(fields, 'notification reached some recipients, refused for others');
+    } else {
+      log.error(fields, 'permanent SMTP failure');
+    }
   }
-  // Sent or failed by this attempt, or settled by another one; else another attempt holds it.
+  // Settled by this attempt or by another one; else another attempt holds it.
   const current = await getNotification(sql, institution.id, row.id);
   const outcome = current && settled(current);
   if (outcome) return reported(outcome);
@@ -143,10 +153,33 @@ export async function deliverNotification(deps: DeliveryDeps, request: Notificat
 }
 
 /**
- * An administrator's resend, synchronously: a `failed` notification goes back to `pending` and
- * through deliverNotification (same id, same Message-ID; `attempts` grows by one). Nothing
- * retries it afterwards, so a failure of this attempt — transient or not — leaves it `failed`
- * again, with the error, ready for another resend. Answers the row after the attempt.
+ * Who the e-mail is for. Recipients are read from the settings now, not when the booking
+ * started, so a saved change applies — until someone has a final answer: from then on the
+ * message is fixed (same recipients, same content) and only those still deferred are retried.
+ * A resend reads the settings again (the admin may have fixed an address).
+ */
+async function recipientsFor(
+  deps: DeliveryDeps,
+  institutionId: string,
+  request: NotificationRequest,
+  row: NotificationRow,
+  opts: { resend: boolean },
+): Promise<RecipientPlan> {
+  const answered = row.recipientOutcomes.some((o) => o.outcome !== 'deferred');
+  if (answered && !opts.resend && row.recipients.length + row.bcc.length > 0) {
+    return { send: true, to: row.recipients, bcc: row.bcc };
+  }
+  const settings = await getCurrentSettings(deps.sql, institutionId);
+  return planRecipients(request.kind, settings, request.booking);
+}
+
+/**
+ * An administrator's resend, synchronously: a `failed` or `partial` notification goes back to
+ * `pending` and through the delivery (same id, same Message-ID; `attempts` grows by one), to its
+ * recipients as the settings are now minus those who already accepted it — for a `partial` one,
+ * that is the refused recipients (or whoever replaced them). Nothing retries it afterwards, so a
+ * failure of this attempt — transient or not — leaves it `failed` (or `partial`) again, with the
+ * error, ready for another resend. Answers the row after the attempt.
  */
 export async function resendNotification(deps: DeliveryDeps, institutionId: string, id: string): Promise<NotificationRow> {
   const row = await getNotification(deps.sql, institutionId, id);
@@ -154,24 +187,36 @@ export async function resendNotification(deps: DeliveryDeps, institutionId: stri
   if (row.erasedAt !== null) {
     throw new DeliveryRefusedError('personal_data_erased', 'this notification\'s personal data was erased: it cannot be sent again');
   }
-  if (row.status !== 'failed') {
-    throw new DeliveryRefusedError('not_failed', `only a failed notification can be resent; this one is ${row.status}`);
+  if (row.status !== 'failed' && row.status !== 'partial') {
+    throw new DeliveryRefusedError('not_failed', `only a failed or partial notification can be resent; this one is ${row.status}`);
   }
   if (!row.request) {
     throw new DeliveryRefusedError('not_resendable', 'this notification cannot be resent (a test e-mail): send a new one instead');
   }
+  if (row.status === 'partial' && (await resendTargets(deps, row, row.request)).length === 0) {
+    throw new DeliveryRefusedError('not_resendable', 'everyone this e-mail is for now has already received it: change the recipients in the settings first');
+  }
   const reset = await resetForResend(deps.sql, institutionId, id);
   if (!reset) throw new DeliveryRefusedError('not_failed', 'the notification changed meanwhile; reload it');
   try {
-    await deliverNotification(deps, row.request);
+    await deliver(deps, row.request, { resend: true });
   } catch (err) {
     // Another attempt holds the row right now: it will settle it; report the row as it is.
     if (!(err instanceof DeliveryInFlightError)) {
+      // markFailed keeps it `partial` when someone has accepted it.
       await markFailed(deps.sql, id, err instanceof Error ? err.message : describeSmtpFailure(err));
     }
   }
   deps.logger.info({ notificationId: id }, 'notification resent');
   return (await getNotification(deps.sql, institutionId, id))!;
+}
+
+/** Whom a resend would send to: the current recipients who have not accepted this e-mail. */
+async function resendTargets(deps: DeliveryDeps, row: NotificationRow, request: NotificationRequest): Promise<string[]> {
+  const plan = planRecipients(request.kind, await getCurrentSettings(deps.sql, row.institutionId), request.booking);
+  if (!plan.send) return [];
+  const accepted = row.recipientOutcomes.filter((o) => o.outcome === 'accepted');
+  return openRecipients([...plan.to, ...plan.bcc], accepted);
 }
 
 /**

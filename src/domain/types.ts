@@ -98,8 +98,12 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** `sending`: an attempt holds the e-mail's lease and talks to the SMTP server right now. */
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const;
+/**
+ * `sending`: an attempt holds the e-mail's lease and talks to the SMTP server right now.
+ * `sent`: every recipient accepted it; `partial`: some accepted it and others refused it (or
+ * never answered within the day of retries); `failed`: nobody accepted it.
+ */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'partial', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Extra facts some e-mails need besides the booking itself. */

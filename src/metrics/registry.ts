@@ -12,10 +12,14 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 
-/** Attempts that reached SMTP: `sent` (accepted), `failed` (5xx, permanent), `retry` (4xx or connection error). */
+/**
+ * Attempts that reached SMTP, by the e-mail's status after them: `sent` (every recipient accepted),
+ * `partial` (some accepted, others refused), `failed` (nobody accepted; 5xx, permanent), `retry`
+ * (someone deferred with a 4xx or no answer: tried again).
+ */
 export const emailsTotal = new Counter({
   name: 'ebn_emails_total',
-  help: 'E-mails handed to SMTP, by notification kind and outcome (sent, failed = permanent 5xx, retry = transient, will be retried).',
+  help: 'E-mails handed to SMTP, by notification kind and outcome (sent = every recipient accepted, partial = some refused, failed = nobody accepted, retry = someone deferred, will be retried).',
   labelNames: ['kind', 'status'] as const,
   registers: [metricsRegistry],
 });
@@ -44,7 +48,7 @@ export const codecPayloadsTotal = new Counter({
 });
 
 /** `DeliveryDeps.onAttempt`: one call per attempt that reached SMTP. */
-export function recordDeliveryAttempt(kind: string, status: 'sent' | 'failed' | 'retry', seconds: number): void {
+export function recordDeliveryAttempt(kind: string, status: 'sent' | 'partial' | 'failed' | 'retry', seconds: number): void {
   emailsTotal.inc({ kind, status });
   smtpSendSeconds.observe({ kind, status }, seconds);
 }

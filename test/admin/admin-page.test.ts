@@ -527,6 +527,46 @@ describe('the admin page', () => {
     );
   });
 
+  it('shows a partial e-mail with each recipient\'s answer, explained beside the raw answer', async () => {
+    bed.engine.smtp.refuseRecipient(STAFF.reception, 550, '5.1.1 <receptie@clinica.test>: Recipient address rejected: User unknown');
+    try {
+      const booking = makeBooking(Date.now(), { id: 'B-PAGINA-3' });
+      expect((await api.post(`/api/v1/institutions/${t.id}/bookings`, { token: t.booking, body: booking })).status).toBe(201);
+      const staffStatus = async () =>
+        (await api.get(`/api/v1/institutions/${t.id}/notifications?bookingId=B-PAGINA-3&kind=booking-created-staff`, { token: t.admin })).body
+          .items[0]?.status;
+      await expect.poll(staffStatus, { timeout: 30_000 }).toBe('partial');
+    } finally {
+      bed.engine.smtp.reset();
+    }
+
+    await page.getByLabel('Programare (ID)').fill('');
+    await page.getByLabel('Stare').selectOption('partial');
+    await page.getByLabel('Tip').selectOption('booking-created-staff');
+    await page.getByRole('button', { name: 'Filtrează' }).click();
+    const entries = page.locator('#log-list > li');
+    await expect.poll(() => entries.count()).toBe(1);
+    const entry = entries.first();
+    expect(await entry.locator('.badge').innerText()).toBe('Parțial');
+    const refused = entry.locator('.outcome-row-refused');
+    expect(await refused.innerText()).toBe(
+      `${STAFF.reception}: refuzat — adresa nu există (550 5.1.1 <receptie@clinica.test>: Recipient address rejected: User unknown)`,
+    );
+    expect(await entry.locator('.outcome-row-accepted').innerText()).toBe('programari@clinica.test: acceptat');
+    expect(await entry.getByRole('button', { name: /^Retrimite celor care nu l-au primit/ }).isVisible()).toBe(true);
+
+    // The booking's timeline says how many it reached.
+    await page.getByLabel('Programare (ID)').fill('B-PAGINA-3');
+    await page.getByLabel('Stare').selectOption('');
+    await page.getByLabel('Tip').selectOption('');
+    await page.getByRole('button', { name: 'Filtrează' }).click();
+    await page.getByRole('heading', { name: 'Programarea B-PAGINA-3' }).waitFor();
+    await expect
+      .poll(async () => (await page.locator('#timeline > li').allInnerTexts()).find((l) => l.includes('Programare nouă — personal')))
+      .toMatch(/Parțial[\s\S]*a ajuns la 1 din 2 adrese; refuzat pentru celelalte/);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('switches the language to English and back, staying signed in', async () => {
     await page.getByRole('link', { name: 'Setări notificări' }).click();
     await bookingSection(page).waitFor();

@@ -15,6 +15,14 @@ export interface ReceivedMessage {
   receivedAt: number;
 }
 
+/** How the server answers RCPT TO for one address: `code` (550 refuses, 450 defers) `times` times, then accepts. */
+interface RecipientRule {
+  code: number;
+  message: string;
+  /** Left to answer with `code`; Infinity: always. */
+  left: number;
+}
+
 /** Decides the answer to one DATA command: undefined accepts, a code rejects. */
 export type DataResponder = (attempt: number, raw: string) => { code: number; message: string } | undefined;
 
@@ -33,11 +41,25 @@ export class SmtpSink {
   /** Complete DATA commands received and not yet answered (the sender waits for the answer). */
   dataAwaitingAnswer = 0;
 
+  private recipientRules = new Map<string, RecipientRule>();
+  /** Every RCPT TO address asked, in order, accepted or not. */
+  readonly rcptAsked: string[] = [];
+
   private constructor() {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        this.rcptAsked.push(address.address);
+        const rule = this.recipientRules.get(address.address.toLowerCase());
+        if (rule && rule.left > 0) {
+          rule.left -= 1;
+          callback(Object.assign(new Error(rule.message), { responseCode: rule.code }));
+          return;
+        }
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -101,6 +123,20 @@ export class SmtpSink {
     return this.dataAttempts;
   }
 
+  /**
+   * Answers RCPT TO for `address` with `code` and `message` (e.g. 550 "5.1.1 no such user" or
+   * 450 "4.2.1 try later"), `times` times (always when omitted), then accepts it.
+   */
+  refuseRecipient(address: string, code: number, message: string, times = Infinity): void {
+    this.recipientRules.set(address.toLowerCase(), { code, message, left: times });
+  }
+
+  /** Accepted messages whose envelope included `address` (its copies), optionally of one booking. */
+  copiesTo(address: string, bookingId?: string): ReceivedMessage[] {
+    const a = address.toLowerCase();
+    return this.messages.filter((m) => m.envelopeTo.some((t) => t.toLowerCase() === a) && (bookingId === undefined || m.bookingId === bookingId));
+  }
+
   byKind(kind: string, bookingId?: string): ReceivedMessage[] {
     return this.messages.filter((m) => m.kind === kind && (bookingId === undefined || m.bookingId === bookingId));
   }
@@ -128,6 +164,8 @@ export class SmtpSink {
     this.messages.length = 0;
     this.dataAttempts = 0;
     this.respond = () => undefined;
+    this.recipientRules.clear();
+    this.rcptAsked.length = 0;
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The delivery log view: every e-mail, newest first (the API's order), one compact row each with
- * its details on demand, filtered by booking, kind, status and days (in the institution's time
- * zone), a page at a time; "resend" on a failed one; and, when a booking is chosen,
+ * its details on demand (each recipient's SMTP answer explained), filtered by booking, kind,
+ * status and days (in the institution's time zone), a page at a time; "resend" on a failed or
+ * partial one; and, when a booking is chosen,
  * that booking's own timeline (sent, pending with its due time, failed, skipped).
  */
 import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t, timeZone } from './common.js';
@@ -51,6 +52,29 @@ function recipientTotal(n) {
 }
 
 /**
+ * Each recipient's answer: address (BCC marked), outcome, what a common answer means in words,
+ * and the raw SMTP answer beside it.
+ * @param {any[]} outcomes RecipientOutcome[] of the API
+ */
+function outcomesList(outcomes) {
+  return el(
+    'ul',
+    { class: 'outcomes' },
+    ...outcomes.map((o) => {
+      const raw = o.response || (o.code ? String(o.code) : '');
+      return el(
+        'li',
+        { class: `outcome-row outcome-row-${o.outcome}` },
+        `${o.address}${o.bcc ? ` ${S.outcomeHidden}` : ''}: `,
+        el('span', { class: `outcome outcome-${o.outcome}`, text: S[`outcome_${o.outcome}`] || o.outcome }),
+        o.explanation && o.outcome !== 'accepted' ? el('span', { class: 'outcome-explain', text: ` — ${S[`explain_${o.explanation}`] || o.explanation}` }) : null,
+        raw && o.outcome !== 'accepted' ? el('span', { class: 'outcome-raw', text: ` (${raw})` }) : null,
+      );
+    }),
+  );
+}
+
+/**
  * One e-mail: a compact row (time, booking, kind, recipients, status) and, below it, its
  * details, hidden until the row's "Details" button opens them. The one place rows are drawn.
  * @param {any} n a Notification of the API
@@ -69,13 +93,14 @@ function entryRows(n) {
   if (n.sentAt) facts.append(fact(S.fieldSent, formatTime(n.sentAt)));
   facts.append(fact(S.fieldAttempts, String(n.attempts)));
   if (n.reason) facts.append(fact(S.fieldReason, n.reason));
+  if (n.recipientOutcomes && n.recipientOutcomes.length) facts.append(fact(S.fieldOutcomes, outcomesList(n.recipientOutcomes)));
   if (n.status === 'failed' && n.lastError) facts.append(fact(S.fieldError, n.lastError));
   if (n.smtpResponse) facts.append(fact(S.fieldSmtp, n.smtpResponse));
 
   const details = el('div', { class: 'entry-details-body', tabindex: '-1' }, facts);
-  if (n.status === 'failed' && n.kind !== 'test' && !n.erasedAt) {
+  if ((n.status === 'failed' || n.status === 'partial') && n.kind !== 'test' && !n.erasedAt) {
     const result = el('p', { class: 'resend-result', role: 'status' });
-    const button = el('button', { type: 'button', class: 'secondary resend', 'aria-label': t('resendLabel', { kind: kindLabel(n.kind), booking: n.bookingId || S.none }) }, S.resend);
+    const button = el('button', { type: 'button', class: 'secondary resend', 'aria-label': t(n.status === 'partial' ? 'resendPartialLabel' : 'resendLabel', { kind: kindLabel(n.kind), booking: n.bookingId || S.none }) }, S.resend);
     button.addEventListener('click', () => void resend(n, /** @type {HTMLButtonElement} */ (button), result));
     details.append(el('div', { class: 'entry-actions' }, button, result));
   }
@@ -145,7 +170,8 @@ async function resend(n, button, result) {
     oldDetails.replaceWith(detailsRow);
   }
   openDetails(row);
-  const message = res.body.status === 'sent' ? S.resent : t('resendFailed', { error: res.body.lastError || res.body.reason || res.body.status });
+  const error = res.body.reason || res.body.lastError || res.body.status;
+  const message = res.body.status === 'sent' ? S.resent : res.body.status === 'partial' ? t('resentPartial', { error }) : t('resendFailed', { error });
   const status = detailsRow.querySelector('.resend-result');
   if (status) status.textContent = message;
   else detailsRow.querySelector('.facts')?.after(el('p', { class: 'resend-result ok', role: 'status', text: message }));
@@ -199,6 +225,10 @@ function timelineItem(n) {
   if (n.status === 'sent') state = t('tl_sent', { at: formatTime(n.sentAt || n.settledAt) });
   else if (n.status === 'pending') state = n.dueAt ? t('tl_pending', { at: formatTime(n.dueAt) }) : S.tl_pendingNow;
   else if (n.status === 'failed') state = t('tl_failed', { reason: n.reason || S.none });
+  else if (n.status === 'partial') {
+    const c = n.recipientOutcomes;
+    state = t('tl_partial', { accepted: String(c.accepted), total: String(c.accepted + c.refused + c.deferred) });
+  }
   else if (n.status === 'skipped') state = t('tl_skipped', { reason: n.reason || S.none });
   else state = S.tl_dropped;
   return el(

@@ -36,15 +36,15 @@ const resend = createRoute({
   method: 'post',
   path: '/institutions/{inst}/notifications/{notificationId}/resend',
   tags: TAG,
-  summary: 'Send a failed e-mail again',
+  summary: 'Send a failed or partial e-mail again',
   description:
-    'Only a `failed` notification; it is sent again at once with the same id and Message-ID and the recipients of the current settings, and the log counts one more attempt. Answers the updated entry (its `status` tells whether this attempt worked).',
+    'Only a `failed` or `partial` notification; it is sent again at once with the same id and Message-ID to the recipients of the current settings minus those who already accepted it (for a `partial` one: the refused recipients, or whoever replaced them in the settings), and the log counts one more attempt. Answers the updated entry (its `status` tells whether this attempt worked).',
   security: SECURITY,
   middleware: [authorize('admin')] as const,
   request: { params: NotificationParams },
   responses: {
     200: json(NotificationSchema, 'The log entry after the attempt.'),
-    409: errorResponse('Not a failed notification (`not_failed`), or a test e-mail (`not_resendable`).'),
+    409: errorResponse('Not a failed or partial notification (`not_failed`), a test e-mail, or a partial one that everyone now on its list already received (`not_resendable`).'),
     410: errorResponse('Its personal data was erased (retention or on request), so there is nothing to send (`personal_data_erased`).'),
     ...ERROR_RESPONSES,
   },
