@@ -1,8 +1,8 @@
-import type { DueTimings, NotificationRequest, DeliveryOutcome } from '../domain/types.js';
+import type { DueTimings, NotificationKind, NotificationRequest, DeliveryOutcome } from '../domain/types.js';
 import { getCurrentSettings } from '../db/settings.js';
 import { Context } from '@temporalio/activity';
 import { recordBookingTimes } from '../db/bookings.js';
-import { markFailed } from '../db/notifications.js';
+import { PersonalDataErasedError, ensureNotification, markFailed, markSkipped } from '../db/notifications.js';
 import { erasePersonalData, type RetentionResult } from '../db/retention.js';
 import type { DeliveryDeps } from '../delivery/deps.js';
 import { deliverNotification } from './deliver-notification.js';
@@ -12,6 +12,15 @@ export type ActivityDeps = DeliveryDeps;
 export interface BookingClosedTimes {
   examStartsAt: string;
   cancelledAt: string | null;
+}
+
+export interface SkippedNotification {
+  id: string;
+  institutionId: string;
+  bookingId: string;
+  kind: NotificationKind;
+  dueAt: string;
+  reason: string;
 }
 
 /**
@@ -33,6 +42,21 @@ export function createActivities(deps: ActivityDeps) {
     /** Retries ran out: the e-mail is logged as failed (an admin may resend it). */
     async recordDeliveryGaveUp(notificationId: string, reason: string): Promise<void> {
       await markFailed(deps.sql, notificationId, `gave up retrying: ${reason}`);
+    },
+
+    /**
+     * An e-mail of the schedule that fell due but must not go (its payment deadline had
+     * passed): logged `skipped` with the reason. Idempotent: a repeat finds the row skipped.
+     */
+    async recordNotificationSkipped(entry: SkippedNotification): Promise<void> {
+      try {
+        await ensureNotification(deps.sql, { ...entry, request: null });
+      } catch (err) {
+        // An erased booking logs nothing more.
+        if (err instanceof PersonalDataErasedError) return;
+        throw err;
+      }
+      await markSkipped(deps.sql, entry.id, entry.reason);
     },
 
     /**
