@@ -5,6 +5,7 @@
  * that booking's own timeline (sent, pending with its due time, failed, skipped).
  */
 import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t } from './common.js';
+import { startUpcoming } from './upcoming.js';
 
 const BOOKING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const PAGE_SIZE = 50;
@@ -249,5 +250,6 @@ wire();
 void startPage({
   signedIn(_res, { resumed }) {
     if (!resumed) applyFilters(false);
+    if (!resumed) startUpcoming();
   },
 });
