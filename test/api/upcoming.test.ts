@@ -228,6 +228,8 @@ describe('search attributes and memo through visibility', () => {
     expect(decoded('ExamStartsAt')).toBe(startsAt);
     expect(decoded('NextNotificationAt')).toBe(answer.noticeDueAt);
     expect((await handleOf(a, booking.bookingId).describe()).memo).toMatchObject({ examStartsAt: startsAt });
+    await handleOf(a, booking.bookingId).terminate('test done');
+    await recordHistory('rescheduled-memo-then-cancelled-next-notification', handleOf(a, booking.bookingId));
   });
 });
 
