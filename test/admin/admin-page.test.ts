@@ -432,8 +432,12 @@ describe('the admin page', () => {
     const rows = upcoming.locator('#upcoming-rows > tr');
     await expect.poll(async () => (await rows.allInnerTexts()).filter((r) => r.includes('B-PAGINA-1')).length, { timeout: 20_000 }).toBe(2);
     const lines = (await rows.allInnerTexts()).filter((r) => r.includes('B-PAGINA-1'));
-    expect(lines.some((l) => l.includes('Memento de plată — pacient') && l.includes('2 adrese'))).toBe(true);
-    expect(lines.some((l) => l.includes('Memento de plată — administrație') && l.includes('1 adresă'))).toBe(true);
+    // Recipient counts follow the settings as the tests above left them: the API's numbers, in words.
+    const api7d = await api.get(`/api/v1/institutions/${t.id}/notifications/upcoming?within=7d`, { token: t.admin });
+    const count = (kind: string) => api7d.body.items.find((i: { bookingId: string; kind: string }) => i.bookingId === 'B-PAGINA-1' && i.kind === kind).recipientsCount as number;
+    const words = (n: number) => (n === 0 ? 'niciunul (va fi omis)' : n === 1 ? '1 adresă' : `${n} adrese`);
+    expect(lines.some((l) => l.includes('Memento de plată — pacient') && l.includes(words(count('payment-reminder-patient'))))).toBe(true);
+    expect(lines.some((l) => l.includes('Memento de plată — administrație') && l.includes(words(count('payment-reminder-staff'))))).toBe(true);
     expect(await upcoming.getByRole('status').innerText()).toMatch(/e-mailuri planificate până la/);
     await upcoming.getByLabel('În următoarele').selectOption('1h');
     await expect.poll(() => upcoming.getByRole('status').innerText()).toBe('Nimic planificat în această perioadă.');
