@@ -7,11 +7,12 @@
  *   window opens and a last-minute one at once. Refused twice or after the exam's start.
  * - Payment reminder: due at deadline − hoursBefore while unpaid (patient and staff
  *   together); at once if that moment has passed but the deadline has not; never after the
- *   deadline. Paying (update) drops it.
+ *   deadline (then logged skipped, "payment deadline passed"). Paying (update) drops it.
  * - Rescheduled (update): staff and patient are told, every due moment is recomputed.
  * - Settings changed (signal): new hours move the pending due moments.
  * - Ends once the exam has started and nothing is left to send, or once a cancelled
  *   booking's notice has gone.
+ * - The search attribute NextNotificationAt always names the next due moment (absent: none).
  *
  * Deliveries run beside the timer loop, so an SMTP outage (retried for up to a day) never
  * holds back another notification or a reaction to the booking system.
