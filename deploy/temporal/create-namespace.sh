@@ -1,6 +1,7 @@
 #!/bin/sh
 # The namespace the service uses and the booking search attributes (src/temporal/search-attributes.ts),
-# so operators can filter runs in the Temporal UI: InstitutionId, ExamStartsAt, BookingStatus.
+# so operators can filter runs in the Temporal UI: InstitutionId, ExamStartsAt, BookingStatus,
+# NextNotificationAt (register it before deploying a worker that sets it).
 # Closed runs (their histories hold the booking, patient data included) are kept for
 # TEMPORAL_NAMESPACE_RETENTION, set on create and brought in line on every start
 # (docs/operations.md, "What is kept for how long").
@@ -19,7 +20,7 @@ else
   temporal operator namespace create -n "$NAMESPACE" --retention "$RETENTION" --address "$ADDRESS"
 fi
 # Registered attributes are kept; creating one that exists with the same type is a no-op error.
-for sa in InstitutionId=Keyword ExamStartsAt=Datetime BookingStatus=Keyword; do
+for sa in InstitutionId=Keyword ExamStartsAt=Datetime BookingStatus=Keyword NextNotificationAt=Datetime; do
   name="${sa%%=*}"; type="${sa#*=}"
   temporal operator search-attribute create -n "$NAMESPACE" --name "$name" --type "$type" --address "$ADDRESS" \
     || temporal operator search-attribute list -n "$NAMESPACE" --address "$ADDRESS" | grep -q "$name"

@@ -1,8 +1,8 @@
-import type { DueTimings, NotificationRequest, DeliveryOutcome } from '../domain/types.js';
+import type { DueTimings, NotificationKind, NotificationRequest, DeliveryOutcome } from '../domain/types.js';
 import { getCurrentSettings } from '../db/settings.js';
 import { Context } from '@temporalio/activity';
 import { recordBookingTimes } from '../db/bookings.js';
-import { findNotification, markFailed } from '../db/notifications.js';
+import { PersonalDataErasedError, ensureNotification, findNotification, markFailed, markSkipped } from '../db/notifications.js';
 import { erasePersonalData, type RetentionResult } from '../db/retention.js';
 import type { DeliveryDeps } from '../delivery/deps.js';
 import { reportUndelivered, sendDeliveryAlert, type AlertDigestRequest } from '../delivery/alerts.js';
@@ -14,6 +14,15 @@ export type ActivityDeps = DeliveryDeps;
 export interface BookingClosedTimes {
   examStartsAt: string;
   cancelledAt: string | null;
+}
+
+export interface SkippedNotification {
+  id: string;
+  institutionId: string;
+  bookingId: string;
+  kind: NotificationKind;
+  dueAt: string;
+  reason: string;
 }
 
 /**
@@ -59,6 +68,21 @@ export function createActivities(baseDeps: ActivityDeps) {
         sendDeliveryAlert({ ...deps, heartbeat: () => Context.current().heartbeat() }, request),
       );
       return row.status;
+    },
+
+    /**
+     * An e-mail of the schedule that fell due but must not go (its payment deadline had
+     * passed): logged `skipped` with the reason. Idempotent: a repeat finds the row skipped.
+     */
+    async recordNotificationSkipped(entry: SkippedNotification): Promise<void> {
+      try {
+        await ensureNotification(deps.sql, { ...entry, request: null });
+      } catch (err) {
+        // An erased booking logs nothing more.
+        if (err instanceof PersonalDataErasedError) return;
+        throw err;
+      }
+      await markSkipped(deps.sql, entry.id, entry.reason);
     },
 
     /**

@@ -274,6 +274,24 @@ const ro = {
   field_patientEmails: 'E-mailuri către pacienți',
   field_retentionDays: 'Păstrarea datelor (zile)',
   'field_alerts.recipients': 'Destinatari alerte de livrare',
+
+  // The "Urmează" view of the log page (assets/upcoming.js).
+  upcomingTitle: 'Urmează',
+  upcomingIntro: 'E-mailurile planificate ale programărilor în curs: notificări de anulare și mementouri de plată, cele mai apropiate primele.',
+  upcomingWithin: 'În următoarele',
+  upcoming_1h: 'o oră',
+  upcoming_24h: '24 de ore',
+  upcoming_7d: '7 zile',
+  upcoming_30d: '30 de zile',
+  upcomingLoading: 'Se încarcă e-mailurile planificate…',
+  upcomingEmpty: 'Nimic planificat în această perioadă.',
+  upcomingShown: '{n} e-mailuri planificate până la {until}.',
+  upcomingColDue: 'Pleacă la',
+  upcomingColKind: 'E-mail',
+  upcomingColBooking: 'Programare',
+  upcomingColRecipients: 'Destinatari',
+  upcomingNoRecipients: 'niciunul (va fi omis)',
+  upcomingOverdue: 'acum',
 } as const;
 
 export type StringKey = keyof typeof ro;
@@ -543,6 +561,23 @@ const en: Strings = {
   field_patientEmails: 'Patient e-mails',
   field_retentionDays: 'Data retention (days)',
   'field_alerts.recipients': 'Delivery-alert recipients',
+
+  upcomingTitle: 'Upcoming',
+  upcomingIntro: 'The planned e-mails of running bookings: cancellation notices and payment reminders, soonest first.',
+  upcomingWithin: 'In the next',
+  upcoming_1h: 'hour',
+  upcoming_24h: '24 hours',
+  upcoming_7d: '7 days',
+  upcoming_30d: '30 days',
+  upcomingLoading: 'Loading the planned e-mails…',
+  upcomingEmpty: 'Nothing planned in this window.',
+  upcomingShown: '{n} planned e-mails until {until}.',
+  upcomingColDue: 'Goes at',
+  upcomingColKind: 'E-mail',
+  upcomingColBooking: 'Booking',
+  upcomingColRecipients: 'Recipients',
+  upcomingNoRecipients: 'none (will be skipped)',
+  upcomingOverdue: 'now',
 };
 
 export const STRINGS: Record<Locale, Strings> = { ro, en };

@@ -202,11 +202,38 @@ export function settingsPage(locale: Locale): Html {
   return shell(locale, 'settings', body);
 }
 
+/** The windows the "Urmează" view offers (the API's `within`). */
+export const UPCOMING_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
+
+/** "Urmează": what goes out next (assets/upcoming.js fills the table). */
+function upcomingSection(s: Strings): Html {
+  const windows = UPCOMING_WINDOWS.map(
+    (w) => html`<option value="${w}"${w === '24h' ? raw(' selected') : ''}>${s[`upcoming_${w}` as StringKey]}</option>`,
+  );
+  return html`<section class="card upcoming" id="upcoming" aria-labelledby="h-upcoming">
+    <h2 id="h-upcoming">${s.upcomingTitle}</h2>
+    <p class="desc">${s.upcomingIntro}</p>
+    <div class="field upcoming-window">
+      <label for="upcoming-within">${s.upcomingWithin}</label>
+      <select id="upcoming-within">${windows}</select>
+      <button type="button" id="upcoming-refresh" class="secondary">${s.refresh}</button>
+    </div>
+    <p id="upcoming-status" class="log-status" role="status"></p>
+    <div id="upcoming-error" class="message error" role="alert" hidden></div>
+    <table id="upcoming-table" class="upcoming-table" hidden>
+      <thead><tr><th scope="col">${s.upcomingColDue}</th><th scope="col">${s.upcomingColKind}</th><th scope="col">${s.upcomingColBooking}</th><th scope="col">${s.upcomingColRecipients}</th></tr></thead>
+      <tbody id="upcoming-rows"></tbody>
+    </table>
+    <button type="button" id="upcoming-more" class="secondary" hidden>${s.loadMore}</button>
+  </section>`;
+}
+
 export function logPage(locale: Locale): Html {
   const s = STRINGS[locale];
   const kinds = NOTIFICATION_KINDS.map((k) => html`<option value="${k}">${s[`kind_${k}` as StringKey]}</option>`);
   const statuses = DELIVERY_STATUSES.map((st) => html`<option value="${st}">${s[`status_${st}` as StringKey]}</option>`);
   const body = html`<p class="intro">${s.logIntro}</p>
+  ${upcomingSection(s)}
   <section class="card filters" aria-labelledby="h-filters">
     <h2 id="h-filters">${s.filtersTitle}</h2>
     <form id="filters" novalidate>

@@ -39,7 +39,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The files the page may load; nothing else under assets/ is served (validation.d.ts is not). */
-export const ASSET_FILES = ['admin.css', 'common.js', 'settings.js', 'log.js', 'history.js', 'validation.js', 'time.js', 'changes.js', 'icon.svg'] as const;
+export const ASSET_FILES = ['admin.css', 'common.js', 'settings.js', 'log.js', 'upcoming.js', 'history.js', 'validation.js', 'time.js', 'changes.js', 'icon.svg'] as const;
 
 interface Asset {
   body: Uint8Array<ArrayBuffer>;

@@ -33,6 +33,7 @@ import { healthRoutes } from './routes/health.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { settingsRoutes } from './routes/settings.js';
 import { tokenRoutes } from './routes/token.js';
+import { upcomingRoutes } from './routes/upcoming.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -103,6 +104,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   app.route(API_PREFIX, settingsRoutes({ ...delivery, bookings: deps.bookings }));
   app.route(API_PREFIX, bookingRoutes({ sql: deps.sql, bookings: deps.bookings, logger }));
+  app.route(API_PREFIX, upcomingRoutes({ bookings: deps.bookings }));
   app.route(API_PREFIX, notificationRoutes(delivery));
   app.route(API_PREFIX, tokenRoutes());
   app.route('/', healthRoutes({ sql: deps.sql, temporal: deps.temporal, ...(deps.readyTimeoutMs !== undefined && { readyTimeoutMs: deps.readyTimeoutMs }) }));

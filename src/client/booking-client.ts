@@ -35,6 +35,7 @@ import {
   type RefusalType,
 } from '../workflows/messages.js';
 import { BookingCommandRefusedError, BookingConflictError, BookingErasedError, BookingNotFoundError } from './errors.js';
+import { listUpcoming, type UpcomingOptions, type UpcomingPage } from './upcoming.js';
 
 export interface BookingClientOptions {
   client: Client;
@@ -85,12 +86,18 @@ export class BookingClient {
   }
 
   /**
-   * Starts the booking's workflow. The content hash is recorded first: the same id with the
+   * Starts the booking's workflow; a new booking whose exam has started is refused
+   * (InvalidTime). The content hash is recorded first: the same id with the
    * same content answers `existing` (and starts the workflow if an earlier call died before
    * it could), the same id with other content throws BookingConflictError.
    */
   async start(institutionId: string, booking: Booking): Promise<StartResult> {
     const workflowId = bookingWorkflowId(institutionId, booking.bookingId);
+    // An exam that has started has nothing left to tell (as a reschedule into the past);
+    // a repeat of a booking already taken still answers as before.
+    if (Date.parse(booking.exam.startsAt) <= Date.now() && !(await getBookingRecord(this.options.sql, institutionId, booking.bookingId))) {
+      throw new BookingCommandRefusedError(REFUSAL.invalidTime, 'the exam has already started', 'exam.startsAt');
+    }
     const record = await recordBooking(this.options.sql, {
       institutionId,
       bookingId: booking.bookingId,
@@ -213,6 +220,11 @@ export class BookingClient {
     await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
     return signalled;
+  }
+
+  /** The e-mails the institution's running bookings plan in a window (src/client/upcoming.ts). */
+  listUpcoming(institutionId: string, options: UpcomingOptions): Promise<UpcomingPage> {
+    return listUpcoming(this.options, institutionId, options);
   }
 
   private async handle(institutionId: string, bookingId: string): Promise<WorkflowHandle<typeof bookingWorkflow>> {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BookingSchedule, type ScheduleBooking } from './booking-schedule.js';
+import { BookingSchedule, DEADLINE_PASSED, type ScheduleBooking } from './booking-schedule.js';
 import { HOUR_MS } from './due-times.js';
 
 const H = HOUR_MS;
@@ -90,10 +90,15 @@ describe('payment reminder', () => {
     ]);
   });
 
-  it('is never sent once the deadline has passed (or is now), and is not pending either', () => {
+  it('is never sent once the deadline has passed (or is now), and is not pending either: it is taken as skipped, with the reason', () => {
     for (const deadlineIn of [-1, 0]) {
       const s = schedule(30, deadlineIn);
       expect(s.planned(T0)).toEqual([]);
+      const skipped = { event: 'payment-reminder-1', dueAtMs: T0, skipReason: DEADLINE_PASSED };
+      expect(s.takeDue(T0)).toEqual([
+        { kind: 'payment-reminder-patient', ...skipped },
+        { kind: 'payment-reminder-staff', ...skipped },
+      ]);
       expect(s.takeDue(T0)).toEqual([]);
       expect(s.next()).toBeUndefined();
     }

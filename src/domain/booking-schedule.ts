@@ -27,7 +27,12 @@ export interface ScheduledNotification {
   /** `cancelled`, or `payment-reminder-<round>`. */
   event: string;
   dueAtMs: number;
+  /** Set when this e-mail falls due but must not go: it is logged `skipped` with this reason. */
+  skipReason?: typeof DEADLINE_PASSED;
 }
+
+/** Why a reminder taken once its payment deadline had passed goes nowhere. */
+export const DEADLINE_PASSED = 'payment deadline passed';
 
 /** What a cancellation decided: when the staff notice is due and whether it is last-minute. */
 export interface CancellationPlan {
@@ -183,7 +188,7 @@ export class BookingSchedule {
 
   /**
    * Takes what is due at `nowMs`, marking it done: those e-mails should go now. A reminder
-   * whose deadline has passed is dropped without an e-mail. A moment that fell due while the
+   * whose deadline has passed is returned with `skipReason` (logged, never sent). A moment that fell due while the
    * caller slept keeps its moment; one that was already past when first seen (on arrival,
    * after a settings change or a reschedule) is due now.
    */
@@ -199,10 +204,13 @@ export class BookingSchedule {
       const deadline = this.#deadline!;
       this.#reminderSettledFor = deadline;
       this.#reminderRound += 1;
+      const event = `payment-reminder-${this.#reminderRound}`;
       if (parseInstant(deadline) > nowMs) {
-        const event = `payment-reminder-${this.#reminderRound}`;
         const dueAtMs = reminderAt >= (this.#lastEvaluatedAtMs ?? nowMs) ? reminderAt : nowMs;
         due.push({ kind: 'payment-reminder-patient', event, dueAtMs }, { kind: 'payment-reminder-staff', event, dueAtMs });
+      } else {
+        const skipped = { event, dueAtMs: nowMs, skipReason: DEADLINE_PASSED } as const;
+        due.push({ kind: 'payment-reminder-patient', ...skipped }, { kind: 'payment-reminder-staff', ...skipped });
       }
     }
     this.#lastEvaluatedAtMs = nowMs;

@@ -9,6 +9,8 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 export const INSTITUTION_ID = defineSearchAttributeKey('InstitutionId', 'KEYWORD');
 export const EXAM_STARTS_AT = defineSearchAttributeKey('ExamStartsAt', 'DATETIME');
 export const BOOKING_STATUS = defineSearchAttributeKey('BookingStatus', 'KEYWORD');
+/** When the booking's next timed e-mail (notice or reminder) is due; absent when none is planned. */
+export const NEXT_NOTIFICATION_AT = defineSearchAttributeKey('NextNotificationAt', 'DATETIME');
 
-export const BOOKING_SEARCH_ATTRIBUTES = [INSTITUTION_ID, EXAM_STARTS_AT, BOOKING_STATUS];
+export const BOOKING_SEARCH_ATTRIBUTES = [INSTITUTION_ID, EXAM_STARTS_AT, BOOKING_STATUS, NEXT_NOTIFICATION_AT];
 

@@ -7,11 +7,12 @@
  *   window opens and a last-minute one at once. Refused twice or after the exam's start.
  * - Payment reminder: due at deadline − hoursBefore while unpaid (patient and staff
  *   together); at once if that moment has passed but the deadline has not; never after the
- *   deadline. Paying (update) drops it.
+ *   deadline (then logged skipped, "payment deadline passed"). Paying (update) drops it.
  * - Rescheduled (update): staff and patient are told, every due moment is recomputed.
  * - Settings changed (signal): new hours move the pending due moments.
  * - Ends once the exam has started and nothing is left to send, or once a cancelled
  *   booking's notice has gone.
+ * - The search attribute NextNotificationAt always names the next due moment (absent: none).
  *
  * Deliveries run beside the timer loop, so an SMTP outage (retried for up to a day) never
  * holds back another notification or a reaction to the booking system.
@@ -23,6 +24,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,7 +33,7 @@ import { BookingSchedule, type ScheduledNotification } from '../domain/booking-s
 import type { BookingState, CancelRequest, NotificationEntry } from '../domain/booking-state.js';
 import { isoInstantError, toIso } from '../domain/due-times.js';
 import type { Booking, DeliveryOutcome, NotificationContext, NotificationKind } from '../domain/types.js';
-import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
+import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID, NEXT_NOTIFICATION_AT } from '../temporal/search-attributes.js';
 import { notificationId } from './ids.js';
 import {
   REFUSAL,
@@ -53,7 +55,7 @@ export interface BookingWorkflowInput {
   booking: Booking;
 }
 
-const { loadDueTimings, recordBookingClosed } = proxyActivities<Activities>({
+const { loadDueTimings, recordBookingClosed, recordNotificationSkipped } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -127,6 +129,28 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     void run.finally(() => inflight.delete(run));
   };
 
+  // A reminder taken after its deadline goes nowhere; the log and the state say so. Guarded:
+  // runs recorded before dropped it silently.
+  const skip = (n: ScheduledNotification & { skipReason: string }): void => {
+    if (!patched('record-deadline-passed-skip')) return;
+    const id = notificationId(institutionId, bookingId, n.event, audienceOf(n.kind));
+    const at = toIso(n.dueAtMs);
+    notifications.push({ notificationId: id, kind: n.kind, status: 'skipped', dueAt: at, settledAt: at, detail: n.skipReason });
+    const run = recordNotificationSkipped({ id, institutionId, bookingId, kind: n.kind, dueAt: at, reason: n.skipReason });
+    inflight.add(run);
+    void run.finally(() => inflight.delete(run));
+  };
+
+  // NextNotificationAt follows the schedule's next due moment (absent when none). Guarded:
+  // runs recorded before it existed replay without these upserts.
+  let nextIndexed: number | null = null;
+  const syncNextNotificationAt = (): void => {
+    const next = schedule.next() ?? null;
+    if (next === nextIndexed) return;
+    nextIndexed = next;
+    upsertSearchAttributes([{ key: NEXT_NOTIFICATION_AT, value: next === null ? null : new Date(next) }]);
+  };
+
   const buildState = (): BookingState => {
     const noticeDueAt = schedule.noticeDueAt();
     return {
@@ -197,6 +221,8 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
       deliver('booking-rescheduled-staff', `rescheduled-${reschedules}`, context, now);
       deliver('booking-rescheduled-patient', `rescheduled-${reschedules}`, context, now);
       if (indexed) upsertSearchAttributes([{ key: EXAM_STARTS_AT, value: new Date(schedule.startsAtMs) }]);
+      // The memo names the exam's start too; guarded: earlier runs left it as it was.
+      if (patched('memo-follows-reschedule')) upsertMemo({ examStartsAt: booking.exam.startsAt });
       return buildState();
     },
     {
@@ -220,11 +246,15 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
   deliver('booking-created-staff', 'created', {}, createdAt);
   deliver('booking-created-patient', 'created', {}, createdAt);
 
+  const tracksNext = indexed && patched('next-notification-at');
   for (;;) {
     const now = Date.now();
     for (const due of schedule.takeDue(now)) {
-      deliver(due.kind, due.event, due.kind === 'booking-cancelled-staff' ? { cancellation: cancellation! } : {}, due.dueAtMs);
+      if (due.skipReason !== undefined) skip({ ...due, skipReason: due.skipReason });
+      else deliver(due.kind, due.event, due.kind === 'booking-cancelled-staff' ? { cancellation: cancellation! } : {}, due.dueAtMs);
     }
+    // Every change to the schedule wakes this loop, so this is the one place to follow it.
+    if (tracksNext) syncNextNotificationAt();
     if (schedule.isOver(now)) break;
     const wakeAt = schedule.wakeAt(now);
     const seen = schedule.revision;

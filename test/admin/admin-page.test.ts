@@ -567,6 +567,33 @@ describe('the admin page', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows what goes out next in the "Urmează" view, in the chosen window', async () => {
+    // B-PAGINA-1's reminder is due in about a day (deadline in 48 h, hoursBefore 24): in the
+    // 7-day window, not in the next hour.
+    await page.getByRole('link', { name: 'Jurnal de livrare' }).click();
+    const upcoming = page.getByRole('region', { name: 'Urmează' });
+    await upcoming.waitFor();
+    await upcoming.getByLabel('În următoarele').selectOption('7d');
+    const rows = upcoming.locator('#upcoming-rows > tr');
+    await expect.poll(async () => (await rows.allInnerTexts()).filter((r) => r.includes('B-PAGINA-1')).length, { timeout: 20_000 }).toBe(2);
+    const lines = (await rows.allInnerTexts()).filter((r) => r.includes('B-PAGINA-1'));
+    // Recipient counts follow the settings as the tests above left them: the API's numbers, in words.
+    const api7d = await api.get(`/api/v1/institutions/${t.id}/notifications/upcoming?within=7d`, { token: t.admin });
+    const count = (kind: string) => api7d.body.items.find((i: { bookingId: string; kind: string }) => i.bookingId === 'B-PAGINA-1' && i.kind === kind).recipientsCount as number;
+    const words = (n: number) => (n === 0 ? 'niciunul (va fi omis)' : n === 1 ? '1 adresă' : `${n} adrese`);
+    expect(lines.some((l) => l.includes('Memento de plată — pacient') && l.includes(words(count('payment-reminder-patient'))))).toBe(true);
+    expect(lines.some((l) => l.includes('Memento de plată — administrație') && l.includes(words(count('payment-reminder-staff'))))).toBe(true);
+    expect(await upcoming.getByRole('status').innerText()).toMatch(/e-mailuri planificate până la/);
+    await upcoming.getByLabel('În următoarele').selectOption('1h');
+    await expect.poll(() => upcoming.getByRole('status').innerText()).toBe('Nimic planificat în această perioadă.');
+    expect(await upcoming.locator('#upcoming-table').isHidden()).toBe(true);
+    // A booking's id shows that booking in the log below.
+    await upcoming.getByLabel('În următoarele').selectOption('7d');
+    await upcoming.getByRole('button', { name: /B-PAGINA-1/ }).first().click();
+    await page.getByRole('heading', { name: 'Programarea B-PAGINA-1' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('switches the language to English and back, staying signed in', async () => {
     await page.getByRole('link', { name: 'Setări notificări' }).click();
     await bookingSection(page).waitFor();

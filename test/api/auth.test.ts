@@ -49,6 +49,7 @@ const routes = (inst: string, bookingId = B_BOOKING, notificationId = `${inst}/x
     { method: 'DELETE', path: `/api/v1/institutions/${inst}/bookings/${bookingId}/personal-data`, scope: 'admin' },
     { method: 'GET', path: `/api/v1/institutions/${inst}/notifications`, scope: 'admin' },
     { method: 'GET', path: `/api/v1/institutions/${inst}/notifications?bookingId=${bookingId}`, scope: 'admin' },
+    { method: 'GET', path: `/api/v1/institutions/${inst}/notifications/upcoming?within=7d`, scope: 'admin' },
     {
       method: 'POST',
       path: `/api/v1/institutions/${inst}/notifications/${encodeURIComponent(notificationId)}/resend`,
@@ -330,6 +331,7 @@ describe('OpenAPI document', () => {
         `POST ${inst}/bookings/{bookingId}/reschedule`,
         `DELETE ${inst}/bookings/{bookingId}/personal-data`,
         `GET ${inst}/notifications`,
+        `GET ${inst}/notifications/upcoming`,
         `POST ${inst}/notifications/{notificationId}/resend`,
         'GET /api/v1/token',
         'GET /healthz',

@@ -146,7 +146,7 @@ describe('docker-compose.yml', () => {
       }
     }
     const script = readFileSync(path.join(ROOT, 'deploy/temporal/create-namespace.sh'), 'utf8');
-    for (const sa of ['InstitutionId=Keyword', 'ExamStartsAt=Datetime', 'BookingStatus=Keyword']) expect(script).toContain(sa);
+    for (const sa of ['InstitutionId=Keyword', 'ExamStartsAt=Datetime', 'BookingStatus=Keyword', 'NextNotificationAt=Datetime']) expect(script).toContain(sa);
     // Closed runs are kept no longer than the shortest retentionDays (7), on create and on every start.
     expect(environment('temporal-namespace').TEMPORAL_NAMESPACE_RETENTION).toBe('7d');
     expect(script).toMatch(/namespace create [^\n]*--retention "\$RETENTION"/);

@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BookingClosedTimes } from '../../src/activities/index.js';
+import type { BookingClosedTimes, SkippedNotification } from '../../src/activities/index.js';
 import { payloadDataConverter } from '../../src/codec/data-converter.js';
 import type { BookingState } from '../../src/domain/booking-state.js';
 import type { DeliveryOutcome, DueTimings, NotificationRequest } from '../../src/domain/types.js';
@@ -40,6 +40,7 @@ const world = {
   outcome: {} as Record<string, 'failed' | 'throw'>,
   gaveUp: [] as string[],
   closed: [] as BookingClosedTimes[],
+  skipped: [] as SkippedNotification[],
 };
 
 const activities = {
@@ -64,6 +65,9 @@ const activities = {
   },
   async recordBookingClosed(_institutionId: string, _bookingId: string, times: BookingClosedTimes) {
     world.closed.push(times);
+  },
+  async recordNotificationSkipped(entry: SkippedNotification) {
+    world.skipped.push(entry);
   },
 };
 
@@ -107,6 +111,7 @@ beforeEach(() => {
   world.outcome = {};
   world.gaveUp = [];
   world.closed = [];
+  world.skipped = [];
 });
 
 /** Starts a booking whose exam starts `startsInHours` from the server's now (a deadline `deadlineInHours` from it, or none). */
@@ -149,7 +154,16 @@ describe('a booking left alone', () => {
     const late = await start(30, -1);
     const final = await late.handle.result();
     expect(kinds()).toEqual(['booking-created-patient', 'booking-created-staff']);
-    expect(final.notifications.some((n) => n.kind.startsWith('payment-reminder'))).toBe(false);
+    // Not sent, and said so: both reminders skipped, in the state and through the activity.
+    const reminders = final.notifications.filter((n) => n.kind.startsWith('payment-reminder'));
+    expect(reminders.map((n) => [n.kind, n.status, n.detail])).toEqual([
+      ['payment-reminder-patient', 'skipped', 'payment deadline passed'],
+      ['payment-reminder-staff', 'skipped', 'payment deadline passed'],
+    ]);
+    expect(world.skipped.map((e) => [e.id, e.reason]).sort()).toEqual([
+      [`${INST}/${late.booking.bookingId}/payment-reminder-1/patient`, 'payment deadline passed'],
+      [`${INST}/${late.booking.bookingId}/payment-reminder-1/staff`, 'payment deadline passed'],
+    ]);
   });
 
   it('sends a reminder whose moment lies after the exam before it ends', async () => {

@@ -95,7 +95,14 @@ describe('a new booking', () => {
     expect(Date.parse(reminder!.dueAt) - now).toBeLessThan(60_000);
     expect(received(soon.bookingId)).toContain('payment-reminder-staff');
     expect(received(late.bookingId)).toEqual(['booking-created-patient', 'booking-created-staff']);
-    expect(entry(lateFinal, 'payment-reminder-patient')).toEqual([]);
+    // None after the deadline, and said so: skipped with the reason, in the state and the log.
+    expect(entry(lateFinal, 'payment-reminder-patient').map((n) => [n.status, n.detail])).toEqual([['skipped', 'payment deadline passed']]);
+    const logged = await engine.db.sql<{ kind: string; status: string; reason: string }[]>`
+      SELECT kind, status, reason FROM notifications WHERE booking_id = ${late.bookingId} AND kind LIKE 'payment-reminder-%' ORDER BY kind`;
+    expect(logged.map((r) => [r.kind, r.status, r.reason])).toEqual([
+      ['payment-reminder-patient', 'skipped', 'payment deadline passed'],
+      ['payment-reminder-staff', 'skipped', 'payment deadline passed'],
+    ]);
   });
 
   it('skips, with a reason, the patient e-mail of a patient without an address', async () => {

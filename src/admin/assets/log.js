@@ -8,6 +8,7 @@
  */
 import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t, timeZone } from './common.js';
 import { dayRange } from './time.js';
+import { startUpcoming } from './upcoming.js';
 
 const BOOKING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const PAGE_SIZE = 50;
@@ -352,5 +353,6 @@ void startPage({
   signedIn(_res, { resumed }) {
     byId('log-zone').textContent = t('timesIn', { zone: timeZone() });
     if (!resumed) applyFilters(false);
+    if (!resumed) startUpcoming();
   },
 });
