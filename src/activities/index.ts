@@ -1,13 +1,14 @@
 import type { DueTimings, NotificationRequest, DeliveryOutcome } from '../domain/types.js';
-import { getCurrentSettings } from '../db/settings.js';
+import { dueTimingsOf, getCurrentSettings } from '../db/settings.js';
 import { Context } from '@temporalio/activity';
 import { recordBookingTimes } from '../db/bookings.js';
 import { markFailed } from '../db/notifications.js';
 import { erasePersonalData, type RetentionResult } from '../db/retention.js';
 import type { DeliveryDeps } from '../delivery/deps.js';
 import { deliverNotification } from './deliver-notification.js';
+import { createPropagationActivities, type PropagationDeps } from './settings-propagation.js';
 
-export type ActivityDeps = DeliveryDeps;
+export type ActivityDeps = DeliveryDeps & Pick<PropagationDeps, 'propagationPageSize'>;
 
 export interface BookingClosedTimes {
   examStartsAt: string;
@@ -20,10 +21,12 @@ export interface BookingClosedTimes {
  */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createPropagationActivities(deps),
+
     /** The current due-time settings of an institution, with the version they come from. */
     async loadDueTimings(institutionId: string): Promise<DueTimings & { version: number }> {
       const s = await getCurrentSettings(deps.sql, institutionId);
-      return { noticeHours: s.cancellation.noticeHours, hoursBefore: s.paymentReminder.hoursBefore, version: s.version };
+      return { ...dueTimingsOf(s), version: s.version };
     },
 
     async deliverNotification(request: NotificationRequest): Promise<DeliveryOutcome> {

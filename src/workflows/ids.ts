@@ -23,3 +23,12 @@ export function notificationId(
 ): string {
   return `${institutionId}/${bookingId}/${event}/${audience}`;
 }
+
+/**
+ * The workflow id of re-timing an institution's running bookings after settings version
+ * `version`. It de-duplicates the propagation of one save: the API's start and the
+ * reconciler's repair of a missed start name the same run, so the save is propagated once.
+ */
+export function settingsPropagationWorkflowId(institutionId: string, version: number): string {
+  return `settings-propagation/${institutionId}/${version}`;
+}

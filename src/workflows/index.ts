@@ -1,3 +1,4 @@
 // The worker bundles this file: every workflow type the task queue serves.
 export { bookingWorkflow } from './booking.js';
 export { retentionWorkflow } from './retention.js';
+export { settingsPropagationWorkflow } from './settings-propagation.js';
