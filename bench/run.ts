@@ -226,7 +226,11 @@ function tables(r: Results): string {
           ['worker CPU while idle', `${fmt(s.idle.cpuPercent, 1)} % of one core`],
           ['Temporal SQLite (db + WAL + shm)', `${fmt(s.temporalDiskMiB, 1)} MiB`],
           ['PostgreSQL database', `${fmt(s.postgresDiskMiB, 1)} MiB`],
-          ['settings save (hoursBefore 24 → 48), API answer', `${s.save.status} in ${ms(s.save.apiMs)} ms, ${s.save.runningBookingsNotified} bookings signalled`],
+          ['settings save (hoursBefore 24 → 48), API answer', `${s.save.status} in ${ms(s.save.apiMs)} ms`],
+          [
+            'until its propagation told every booking',
+            `${s.save.propagation.finishedSeconds !== null ? `${fmt(s.save.propagation.finishedSeconds, 1)} s` : 'not reached'} (${s.save.propagation.status}, ${s.save.propagation.done} / ${s.save.propagation.found})`,
+          ],
           [
             'until every booking shows the moved reminder',
             `${s.save.allMovedSeconds !== null ? `${fmt(s.save.allMovedSeconds, 1)} s` : 'not reached'} (all ${s.save.checked} queried, ${s.save.queryConcurrency} at a time, ${s.save.passes} pass(es); ${s.save.moved} moved)`,

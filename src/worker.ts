@@ -7,7 +7,9 @@
  * SIGINT/SIGTERM: no new tasks are polled, running activities finish first.
  *
  * At start it also makes sure the daily retention schedule exists (personal-data-retention,
- * src/temporal/retention-schedule.ts); every worker tries, the first one creates it.
+ * src/temporal/retention-schedule.ts); every worker tries, the first one creates it. Every
+ * PROPAGATION_RECONCILE_SECONDS it starts settings propagations whose save committed but whose
+ * start was lost (src/temporal/settings-propagation.ts).
  */
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -20,6 +22,7 @@ import { startMetricsServer } from './metrics/http.js';
 import { recordDeliveryAttempt, setSdkMetricsUrl } from './metrics/registry.js';
 import { clientConnectionOptions, loadTemporalConfig, nativeConnectionOptions } from './temporal/connection.js';
 import { ensureRetentionSchedule } from './temporal/retention-schedule.js';
+import { runPropagationReconciler } from './temporal/settings-propagation.js';
 import { createServiceClient } from './temporal/client.js';
 import { installRuntime } from './temporal/runtime.js';
 import { createBookingWorker } from './temporal/worker-factory.js';
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     keyRing,
-    deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt, publicUrl: env.PUBLIC_URL },
+    deps: { sql, mail, mailFrom: env.MAIL_FROM, logger, onAttempt: recordDeliveryAttempt, publicUrl: env.PUBLIC_URL, propagationPageSize: env.PROPAGATION_PAGE_SIZE },
   });
   // A client of its own for the schedule, sealing like every client of the service.
   const clientConnection = await Connection.connect(clientConnectionOptions(temporal));
@@ -55,11 +58,20 @@ async function main(): Promise<void> {
     // Sending e-mails matters more than the schedule: the worker runs on; the next start tries again.
     logger.error({ errName: (err as Error).name, errCode: (err as { code?: unknown }).code }, 'could not create the retention schedule');
   }
+  // Saves whose propagation start was lost (the API died right after the commit) are started here.
+  const reconciler = runPropagationReconciler({
+    client,
+    sql,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    logger,
+    intervalMs: env.PROPAGATION_RECONCILE_SECONDS * 1000,
+  });
   logger.info(
     { taskQueue: env.TEMPORAL_TASK_QUEUE, namespace: temporal.namespace, temporal: temporal.address, metricsPort: metrics?.port },
     'worker started',
   );
   await worker.run(); // resolves after shutdown on SIGINT/SIGTERM (the Runtime installs those handlers)
+  await reconciler.stop();
   await clientConnection.close();
   await connection.close();
   mail.close();

@@ -2,8 +2,10 @@
  * Scale: N bookings waiting on timers (started through the BookingClient in parallel, their
  * created-e-mails all sent). Then: the worker's RSS and CPU while idle, the disk used by
  * Temporal's SQLite files and by the PostgreSQL database, and one settings save through the
- * API that changes hoursBefore — timed until the state query of every running booking (all
- * of them, queried with bounded concurrency, in passes) shows the moved reminder.
+ * API that changes hoursBefore: the API's answer time (it answers once committed), the time
+ * until its propagation workflow reports every booking told (GET …/propagation), and the time
+ * until the state query of every running booking (all of them, queried with bounded
+ * concurrency, in passes, once the propagation finished) shows the moved reminder.
  */
 import { summarize, type Summary } from '../support/stats.js';
 import type { BookingState } from '../../src/domain/booking-state.js';
@@ -28,7 +30,8 @@ export interface ScaleResult {
   save: {
     status: number;
     apiMs: number;
-    runningBookingsNotified: number | null;
+    /** The propagation's own account: bookings found and told, and when it finished (s after the PUT). */
+    propagation: { found: number; done: number; status: string; finishedSeconds: number | null };
     allMovedSeconds: number | null;
     checked: number;
     moved: number;
@@ -95,14 +98,34 @@ export async function runScale(
   const expected = new Date(deadline - 48 * HOUR).toISOString();
   const wc0 = cpuSeconds(ctx.worker.pid);
   const s0 = Date.now();
-  const save = await ctx.http<{ runningBookingsNotified: number | null }>(
+  const save = await ctx.http<{ propagation: { version: number } | null }>(
     'PUT',
     `/api/v1/institutions/${tenant.id}/notification-settings`,
     tenant.admin,
     benchSettings(48),
   );
   const apiMs = Date.now() - s0;
-  log(`  save answered ${save.status} in ${apiMs} ms, runningBookingsNotified=${save.body?.runningBookingsNotified}; checking every booking's state…`);
+  log(`  save answered ${save.status} in ${apiMs} ms (propagation of version ${save.body?.propagation?.version}); following it…`);
+  const propagation = { found: 0, done: 0, status: 'none', finishedSeconds: null as number | null };
+  for (let lastShown = 0; Date.now() - s0 < opts.drainMs; ) {
+    const p = await ctx.http<{ found: number; done: number; status: string; finishedAt: string | null }>(
+      'GET',
+      `/api/v1/institutions/${tenant.id}/notification-settings/propagation`,
+      tenant.admin,
+    );
+    if (p.status !== 200 || !p.body) break;
+    Object.assign(propagation, { found: p.body.found, done: p.body.done, status: p.body.status });
+    if (p.body.finishedAt !== null) {
+      propagation.finishedSeconds = (Date.now() - s0) / 1000;
+      break;
+    }
+    if (Date.now() - lastShown > 10_000) {
+      lastShown = Date.now();
+      log(`  propagation ${p.body.done} / ${p.body.found}`);
+    }
+    await sleep(250);
+  }
+  log(`  propagation ${propagation.status} after ${propagation.finishedSeconds?.toFixed(1) ?? 'never'} s (${propagation.done} / ${propagation.found}); checking every booking's state…`);
   let pending = [...ids];
   let passes = 0;
   const checkUntil = Date.now() + opts.drainMs;
@@ -136,7 +159,7 @@ export async function runScale(
     save: {
       status: save.status,
       apiMs,
-      runningBookingsNotified: save.body?.runningBookingsNotified ?? null,
+      propagation,
       allMovedSeconds,
       checked: ids.length,
       moved: ids.length - pending.length,

@@ -1,5 +1,5 @@
 import type { DueTimings, NotificationKind, NotificationRequest, DeliveryOutcome } from '../domain/types.js';
-import { getCurrentSettings } from '../db/settings.js';
+import { dueTimingsOf, getCurrentSettings } from '../db/settings.js';
 import { Context } from '@temporalio/activity';
 import { recordBookingTimes } from '../db/bookings.js';
 import { PersonalDataErasedError, ensureNotification, findNotification, markFailed, markSkipped } from '../db/notifications.js';
@@ -8,8 +8,9 @@ import type { DeliveryDeps } from '../delivery/deps.js';
 import { reportUndelivered, sendDeliveryAlert, type AlertDigestRequest } from '../delivery/alerts.js';
 import { signalDeliveryProblem } from '../temporal/delivery-alerts.js';
 import { asTemporalFailures, deliverNotification } from './deliver-notification.js';
+import { createPropagationActivities, type PropagationDeps } from './settings-propagation.js';
 
-export type ActivityDeps = DeliveryDeps;
+export type ActivityDeps = DeliveryDeps & Pick<PropagationDeps, 'propagationPageSize'>;
 
 export interface BookingClosedTimes {
   examStartsAt: string;
@@ -42,10 +43,12 @@ export function createActivities(baseDeps: ActivityDeps) {
       }),
   };
   return {
+    ...createPropagationActivities(deps),
+
     /** The current due-time settings of an institution, with the version they come from. */
     async loadDueTimings(institutionId: string): Promise<DueTimings & { version: number }> {
       const s = await getCurrentSettings(deps.sql, institutionId);
-      return { noticeHours: s.cancellation.noticeHours, hoursBefore: s.paymentReminder.hoursBefore, version: s.version };
+      return { ...dueTimingsOf(s), version: s.version };
     },
 
     async deliverNotification(request: NotificationRequest): Promise<DeliveryOutcome> {

@@ -193,6 +193,7 @@ export function settingsPage(locale: Locale): Html {
       <p id="save-state" class="save-state"></p>
       <div id="save-message" class="message" role="alert" tabindex="-1" hidden></div>
       <p id="save-status" class="save-status" role="status"></p>
+      <p id="propagation-status" class="save-status" role="status" hidden></p>
       <div class="savebar-buttons">
         <button type="button" id="discard" class="secondary" hidden>${s.discardButton}</button>
         <button type="button" id="save" class="primary">${s.saveButton}</button>

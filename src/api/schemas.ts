@@ -206,11 +206,27 @@ export const SettingsReadSchema = SettingsSchema.extend({
   }),
 }).meta({ id: 'NotificationSettingsRead' });
 
+export const PropagationSchema = z
+  .object({
+    version: z.number().int().meta({ description: 'The settings version whose hours are being applied.', example: 7 }),
+    status: z.enum(['pending', 'running', 'finished', 'superseded']).meta({
+      description:
+        '`pending`: saved, its start not yet confirmed (the worker starts it within PROPAGATION_RECONCILE_SECONDS); `running`; `finished`: every running booking was told; ' +
+        '`superseded`: a newer save re-times the bookings instead.',
+    }),
+    found: z.number().int().meta({ description: 'Running bookings found to re-time.', example: 10000 }),
+    done: z.number().int().meta({ description: 'Of those, how many were told the new hours so far.', example: 8000 }),
+    requestedAt: z.string().meta({ description: 'When the save committed.' }),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable().meta({ description: 'When it finished or was superseded; null while it runs.' }),
+  })
+  .meta({ id: 'SettingsPropagation' });
+
 export const SettingsSavedSchema = SettingsSchema.extend({
   timingsChanged: z.boolean().meta({ description: 'Whether noticeHours or hoursBefore changed with this save.' }),
-  runningBookingsNotified: z.number().int().nullable().meta({
+  propagation: PropagationSchema.nullable().meta({
     description:
-      'How many running bookings were told to move their due moments; 0 when the timings did not change; null when telling them failed (they re-read the settings before sending anyway).',
+      'When the hours changed: the re-timing of the running bookings, which goes on after this answer (follow it at …/notification-settings/propagation); null otherwise.',
   }),
 }).meta({ id: 'NotificationSettingsSaved' });
 

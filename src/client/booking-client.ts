@@ -17,11 +17,11 @@ import type {
   RescheduleRequest,
 } from '../domain/booking-state.js';
 import type { Booking } from '../domain/types.js';
-import type { DueTimings } from '../domain/types.js';
 import { getBookingRecord, recordBooking, recordBookingTimes } from '../db/bookings.js';
 import { eraseBookingPersonalData } from '../db/retention.js';
 import { hasBookingSearchAttributes } from '../temporal/registered-search-attributes.js';
 import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../temporal/search-attributes.js';
+import { startSettingsPropagation } from '../temporal/settings-propagation.js';
 import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue.js';
 import type { bookingWorkflow } from '../workflows/booking.js';
 import { bookingWorkflowId } from '../workflows/ids.js';
@@ -30,7 +30,6 @@ import {
   cancelUpdate,
   markPaidUpdate,
   rescheduleUpdate,
-  settingsChangedSignal,
   stateQuery,
   type RefusalType,
 } from '../workflows/messages.js';
@@ -72,11 +71,10 @@ function refusedField(failure: ApplicationFailure): string | undefined {
   return typeof field === 'string' ? field : undefined;
 }
 const GRPC_NOT_FOUND = 5;
-const SIGNAL_CONCURRENCY = 32;
 
 /**
  * The one typed entry point to booking workflows: start (idempotent), cancel, mark paid,
- * reschedule, read state, and tell running bookings about new settings.
+ * reschedule, read state, and start re-timing running bookings after new settings.
  */
 export class BookingClient {
   private readonly taskQueue: string;
@@ -192,34 +190,11 @@ export class BookingClient {
   }
 
   /**
-   * Tells every running booking of the institution about new due-time settings. Running
-   * bookings are found through the InstitutionId search attribute; a booking this list
-   * misses (visibility lags by a moment) re-reads the settings before it sends anything due.
+   * Starts re-timing the institution's running bookings to settings `version` (a workflow of
+   * its own, src/workflows/settings-propagation.ts). Idempotent per version.
    */
-  async notifySettingsChanged(institutionId: string, timings: DueTimings & { version: number }): Promise<number> {
-    const query = `InstitutionId = "${institutionId}" AND ExecutionStatus = "Running" AND WorkflowType = "bookingWorkflow"`;
-    let signalled = 0;
-    let failure: unknown;
-    const signal = async (workflowId: string): Promise<void> => {
-      try {
-        await this.options.client.workflow.getHandle(workflowId).signal(settingsChangedSignal, timings);
-        signalled += 1;
-      } catch (err) {
-        // A run that finished meanwhile has nothing to move; any other error is reported once all are done.
-        if (!(err instanceof WorkflowNotFoundError)) failure ??= err;
-      }
-    };
-    // Signals go out SIGNAL_CONCURRENCY at a time: one by one, 10 000 bookings took over a
-    // minute (docs/benchmarks.md).
-    const inFlight = new Set<Promise<void>>();
-    for await (const wf of this.options.client.workflow.list({ query })) {
-      const p = signal(wf.workflowId).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= SIGNAL_CONCURRENCY) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    if (failure !== undefined) throw failure;
-    return signalled;
+  async startSettingsPropagation(institutionId: string, version: number): Promise<void> {
+    await startSettingsPropagation({ client: this.options.client, sql: this.options.sql, taskQueue: this.taskQueue }, institutionId, version);
   }
 
   /** The e-mails the institution's running bookings plan in a window (src/client/upcoming.ts). */

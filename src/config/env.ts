@@ -60,6 +60,10 @@ const envSchema = z
     PUBLIC_URL: url(['http:', 'https:']).optional(),
     /** The worker's Prometheus endpoint (/metrics); 0 turns it off. The API serves /metrics on PORT. */
     METRICS_PORT: port.default(9464),
+    /** Worker: bookings per page of a settings propagation (one activity signals one page). */
+    PROPAGATION_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+    /** Worker: how often it starts settings propagations whose save committed but whose start was lost. */
+    PROPAGATION_RECONCILE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
     /** Where `npm run dev` keeps its state (Temporal SQLite file, embedded PostgreSQL, captured mail). */
     DATA_DIR: z.string().min(1).optional(),
     /** The API's HTTP timeouts in ms (src/api/http-limits.ts; docs/operations.md). */

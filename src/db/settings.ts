@@ -1,7 +1,8 @@
 import type postgres from 'postgres';
-import type { BccEntry, NotificationSettings, NotificationSettingsInput } from '../domain/types.js';
+import type { BccEntry, DueTimings, NotificationSettings, NotificationSettingsInput } from '../domain/types.js';
 import { DEFAULT_SETTINGS } from '../domain/settings-schema.js';
 import { InstitutionNotFoundError } from './institutions.js';
+import { recordPropagationOwed } from './propagations.js';
 
 /** Thrown when a save names a version that is no longer the current one (HTTP 412). */
 export class StaleSettingsError extends Error {
@@ -89,17 +90,33 @@ export interface SaveSettingsInput {
   expectedVersion?: number | undefined;
 }
 
-/** Saves a new version (current + 1). Concurrent saves take turns on the institution row. */
-export async function saveSettings(sql: postgres.Sql, input: SaveSettingsInput): Promise<NotificationSettings> {
+/** The hours that place due moments: what running bookings must be told about. */
+export function dueTimingsOf(s: Pick<NotificationSettingsInput, 'cancellation' | 'paymentReminder'>): DueTimings {
+  return { noticeHours: s.cancellation.noticeHours, hoursBefore: s.paymentReminder.hoursBefore };
+}
+
+export interface SavedSettings extends NotificationSettings {
+  /** noticeHours or hoursBefore differ from the version this save replaced. */
+  timingsChanged: boolean;
+}
+
+/**
+ * Saves a new version (current + 1). Concurrent saves take turns on the institution row.
+ * A save that changes the due-time hours also records, in the same transaction, that its
+ * propagation to running bookings is owed (settings_propagations, see db/propagations.ts).
+ */
+export async function saveSettings(sql: postgres.Sql, input: SaveSettingsInput): Promise<SavedSettings> {
   const settings = pickInput(input.settings);
   return sql.begin(async (tx) => {
     // NO KEY UPDATE serialises saves of one institution without blocking the FOR KEY SHARE
     // locks that inserts into bookings/notifications take through their foreign keys.
     const inst = await tx`SELECT 1 FROM institutions WHERE id = ${input.institutionId} FOR NO KEY UPDATE`;
     if (inst.length === 0) throw new InstitutionNotFoundError(input.institutionId);
-    const [cur] = await tx<{ version: number }[]>`
-      SELECT coalesce(max(version), 0) AS version FROM notification_settings WHERE institution_id = ${input.institutionId}`;
+    const [cur] = await tx<SettingsDbRow[]>`
+      SELECT version, settings, updated_at, updated_by FROM notification_settings
+       WHERE institution_id = ${input.institutionId} ORDER BY version DESC LIMIT 1`;
     const current = cur?.version ?? 0;
+    const before = dueTimingsOf(cur ? toSettings(cur) : defaultSettingsInput());
     if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
       throw new StaleSettingsError(input.expectedVersion, current);
     }
@@ -108,7 +125,10 @@ export async function saveSettings(sql: postgres.Sql, input: SaveSettingsInput):
       VALUES (${input.institutionId}, ${current + 1}, ${tx.json(settings as unknown as postgres.JSONValue)}, ${input.updatedBy})
       RETURNING version, settings, updated_at, updated_by`;
     if (!row) throw new Error('insert into notification_settings returned no row');
-    return toSettings(row);
+    const after = dueTimingsOf(settings);
+    const timingsChanged = after.noticeHours !== before.noticeHours || after.hoursBefore !== before.hoursBefore;
+    if (timingsChanged) await recordPropagationOwed(tx, input.institutionId, row.version);
+    return { ...toSettings(row), timingsChanged };
   });
 }
 

@@ -37,3 +37,12 @@ export function deliveryAlertsWorkflowId(institutionId: string): string {
 export function alertNotificationId(institutionId: string, digestAt: string): string {
   return `${institutionId}/delivery-alert/${digestAt}`;
 }
+
+/**
+ * The workflow id of re-timing an institution's running bookings after settings version
+ * `version`. It de-duplicates the propagation of one save: the API's start and the
+ * reconciler's repair of a missed start name the same run, so the save is propagated once.
+ */
+export function settingsPropagationWorkflowId(institutionId: string, version: number): string {
+  return `settings-propagation/${institutionId}/${version}`;
+}

@@ -2,3 +2,4 @@
 export { bookingWorkflow } from './booking.js';
 export { retentionWorkflow } from './retention.js';
 export { deliveryAlertsWorkflow } from './delivery-alerts.js';
+export { settingsPropagationWorkflow } from './settings-propagation.js';

@@ -323,6 +323,7 @@ describe('OpenAPI document', () => {
         `GET ${inst}/notification-settings`,
         `PUT ${inst}/notification-settings`,
         `GET ${inst}/notification-settings/history`,
+        `GET ${inst}/notification-settings/propagation`,
         `POST ${inst}/notification-settings/test`,
         `POST ${inst}/bookings`,
         `GET ${inst}/bookings/{bookingId}`,

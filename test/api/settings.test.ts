@@ -63,7 +63,7 @@ describe('GET and PUT notification-settings', () => {
     const saved = await api.put(path(t.id), { token: t.admin, body: SETTINGS, headers: { 'if-match': '"0"' } });
     expect(saved.status).toBe(200);
     expect(saved.headers.get('etag')).toBe('"1"');
-    expect(saved.body).toMatchObject({ ...SETTINGS, version: 1, timingsChanged: false, runningBookingsNotified: 0 });
+    expect(saved.body).toMatchObject({ ...SETTINGS, version: 1, timingsChanged: false, propagation: null });
     expect(saved.body.updatedBy).toMatch(/^test admin \(tok_/);
     expect(Math.abs(Date.parse(saved.body.updatedAt) - Date.now())).toBeLessThan(60_000);
 
@@ -172,7 +172,7 @@ describe('a saved timing change reaches running bookings', () => {
       body: { ...SETTINGS, paymentReminder: { ...SETTINGS.paymentReminder, hoursBefore: 48 } },
     });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ timingsChanged: true, runningBookingsNotified: 1 });
+    expect(saved.body).toMatchObject({ timingsChanged: true, propagation: { version: 2, status: 'running' } });
 
     const moved = Date.parse(booking.payment!.deadline) - 48 * HOUR;
     await expect

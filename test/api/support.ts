@@ -11,6 +11,7 @@ import { createInstitution } from '../../src/db/institutions.js';
 import { saveSettings } from '../../src/db/settings.js';
 import type { NotificationSettingsInput } from '../../src/domain/types.js';
 import { createLogger } from '../../src/logger.js';
+import { bookingsToRetimeQuery } from '../../src/temporal/booking-visibility.js';
 import { startEngine, type Engine } from '../support/engine.js';
 
 export interface Testbed {
@@ -140,7 +141,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until Temporal's visibility lists `count` running bookings of the institution. */
 export async function waitForVisibleRunning(engine: Engine, institutionId: string, count: number, timeoutMs = 20_000) {
-  const query = `InstitutionId = "${institutionId}" AND ExecutionStatus = "Running" AND WorkflowType = "bookingWorkflow"`;
+  const query = bookingsToRetimeQuery(institutionId);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { count: n } = await engine.env.client.workflow.count(query);

@@ -52,17 +52,19 @@ describe('settings', () => {
 
   it('saves new versions and keeps every one, newest first', async () => {
     await createInstitution(db.sql, { id: 'inst-save', name: 'S' });
-    const v1 = await saveSettings(db.sql, { institutionId: 'inst-save', settings: input(), updatedBy: 'ana' });
+    const { timingsChanged: changed1, ...v1 } = await saveSettings(db.sql, { institutionId: 'inst-save', settings: input(), updatedBy: 'ana' });
+    expect(changed1).toBe(true); // 48 and 12 hours instead of the defaults' 24 and 24
     expect(v1).toMatchObject({ ...input(), version: 1, updatedBy: 'ana' });
     expect(Date.parse(v1.updatedAt)).not.toBeNaN();
     expect(await getCurrentSettings(db.sql, 'inst-save')).toEqual(v1);
 
-    const v2 = await saveSettings(db.sql, {
+    const { timingsChanged: changed2, ...v2 } = await saveSettings(db.sql, {
       institutionId: 'inst-save',
       settings: input({ bookingRecipients: [], patientEmails: true }),
       updatedBy: 'ion',
       expectedVersion: 1,
     });
+    expect(changed2).toBe(false);
     expect(v2).toMatchObject({ version: 2, updatedBy: 'ion', bookingRecipients: [], patientEmails: true });
     expect(await getCurrentSettings(db.sql, 'inst-save')).toEqual(v2);
 

@@ -22,17 +22,21 @@ export interface ProcessStack {
   temporal: TemporalDevServer;
   db: TestDatabase;
   smtp: SmtpSink;
+  /** The current worker process (replaced by restartWorker). */
   worker: Proc;
   apis: Proc[];
   keyRing: ReturnType<typeof testKeyRing>;
   institutionId: string;
   tokens: { booking: string; admin: string };
   /** Starts an API process talking to Temporal at `temporalAddress` (default: the server's); resolves with its URL once ready. */
-  startApi(temporalAddress?: string): Promise<string>;
+  startApi(temporalAddress?: string, env?: NodeJS.ProcessEnv): Promise<string>;
+  /** Kills the worker if it still runs and starts a new one with `env` added; resolves once it is ready. */
+  restartWorker(env?: NodeJS.ProcessEnv): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startProcessStack(institutionId: string): Promise<ProcessStack> {
+/** `workerEnv` is added to the worker's environment (knobs, test crash hooks). */
+export async function startProcessStack(institutionId: string, workerEnv: NodeJS.ProcessEnv = {}): Promise<ProcessStack> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ebn-stack-'));
   const [tPort, uiPort, metricsPort] = await freePorts(3);
   const [temporal, db, smtp] = await Promise.all([
@@ -54,33 +58,44 @@ export async function startProcessStack(institutionId: string): Promise<ProcessS
     LOG_LEVEL: 'debug',
     PAYLOAD_KEYS: formatKeyRing(keyRing),
   };
-  const worker = node('worker', 'src/worker.ts', cleanEnv({ ...common, TEMPORAL_ADDRESS: temporal.address, METRICS_PORT: String(metricsPort) }));
-  await worker.waitForOutput(/worker started/, 90_000);
+  const startWorker = async (env: NodeJS.ProcessEnv): Promise<Proc> => {
+    const proc = node('worker', 'src/worker.ts', cleanEnv({ ...common, TEMPORAL_ADDRESS: temporal.address, METRICS_PORT: String(metricsPort), ...env }));
+    await proc.waitForOutput(/worker started/, 90_000);
+    return proc;
+  };
   const apis: Proc[] = [];
-  return {
+  const stack: ProcessStack = {
     temporal,
     db,
     smtp,
-    worker,
+    worker: await startWorker(workerEnv),
     apis,
     keyRing,
     institutionId,
     tokens,
-    async startApi(temporalAddress = temporal.address) {
+    async startApi(temporalAddress = temporal.address, env = {}) {
       const [apiPort] = await freePorts(1);
-      const api = node(`api-${apis.length + 1}`, 'src/api/main.ts', cleanEnv({ ...common, TEMPORAL_ADDRESS: temporalAddress, PORT: String(apiPort) }));
+      const api = node(`api-${apis.length + 1}`, 'src/api/main.ts', cleanEnv({ ...common, TEMPORAL_ADDRESS: temporalAddress, PORT: String(apiPort), ...env }));
       apis.push(api);
       const url = `http://127.0.0.1:${apiPort}`;
       await waitForHttp(`${url}/readyz`, (r) => r.status === 200, 60_000);
       return url;
     },
+    async restartWorker(env = {}) {
+      if (stack.worker.running) {
+        stack.worker.kill();
+        await stack.worker.exited;
+      }
+      stack.worker = await startWorker(env);
+    },
     async stop() {
       for (const api of apis) api.kill();
-      worker.kill();
+      stack.worker.kill();
       await smtp.stop();
       await temporal.stop();
       await db.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return stack;
 }

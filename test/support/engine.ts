@@ -45,7 +45,7 @@ export interface Engine {
  */
 export async function startEngine(
   kind: 'time-skipping' | 'dev-server',
-  options: { inProcessWorker?: boolean; keyRing?: KeyRing } = {},
+  options: { inProcessWorker?: boolean; keyRing?: KeyRing; propagationPageSize?: number } = {},
 ): Promise<Engine> {
   quietRuntime();
   const keyRing = options.keyRing ?? fixedTestKeyRing();
@@ -74,7 +74,13 @@ export async function startEngine(
         connection: env.nativeConnection,
         taskQueue,
         keyRing,
-        deps: { sql: db.sql, mail, mailFrom: 'notificari@clinica.test', logger: createLogger({ level: 'silent' }) },
+        deps: {
+          sql: db.sql,
+          mail,
+          mailFrom: 'notificari@clinica.test',
+          logger: createLogger({ level: 'silent' }),
+          propagationPageSize: options.propagationPageSize,
+        },
       })
     : undefined;
   const running = worker ? worker.run() : Promise.resolve();

@@ -491,9 +491,8 @@ async function save() {
 
   if (res.ok) {
     applyVersion(res.body, res.headers.get('etag'));
-    const lines = [];
-    if (res.body.timingsChanged) lines.push(res.body.runningBookingsNotified === null ? S.savedTimingsLater : t('savedTimings', { n: res.body.runningBookingsNotified }));
-    showSaveMessage('success', t('saved', { version: res.body.version }), lines.map((line) => el('p', { text: line })));
+    showSaveMessage('success', t('saved', { version: res.body.version }));
+    if (res.body.propagation) void followPropagation();
     return;
   }
   render();
@@ -651,11 +650,47 @@ function wire() {
 }
 
 wire();
+/** 10000 → "10 000": digits grouped by three with a space, as the page says it in both languages. */
+const grouped = (/** @type {number} */ n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+
+let following = false;
+/**
+ * Shows the re-timing of running bookings after a change of hours (GET …/propagation), every
+ * 2 s until it has finished; the newest save's propagation replaces an older one by itself.
+ */
+async function followPropagation() {
+  if (following) return;
+  following = true;
+  const line = byId('propagation-status');
+  try {
+    for (;;) {
+      const res = await api('GET', '/notification-settings/propagation');
+      if (!res.ok) {
+        line.hidden = true;
+        return;
+      }
+      const p = res.body;
+      if (p.finishedAt === null) {
+        line.textContent = t('propagationProgress', { done: grouped(p.done), found: grouped(p.found) });
+        line.hidden = false;
+      } else {
+        // A finished one is news only right after a save on this page.
+        line.textContent = t('propagationDone', { found: grouped(p.found) });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  } finally {
+    following = false;
+  }
+}
+
 void startPage({
   unsaved: isDirty,
   signedIn(res, { resumed }) {
     // Signed in again after a revoked token, same institution: the draft stays as typed.
     if (resumed && saved) return;
     applyVersion(res.body, res.headers.get('etag'));
+    void followPropagation();
   },
 });

@@ -16,7 +16,9 @@ import {
 } from '../../domain/settings-schema.js';
 import type { NotificationSettings, NotificationSettingsInput } from '../../domain/types.js';
 import type { AuthInfo } from '../env.js';
-import { validationFailed } from '../errors.js';
+import { notFound, validationFailed } from '../errors.js';
+import { latestPropagation } from '../../db/propagations.js';
+import { crashPoint } from '../../testing/crash-point.js';
 import { authorize } from '../middleware/auth/index.js';
 import { sendTestEmail } from '../delivery.js';
 import { notificationView } from '../views.js';
@@ -26,6 +28,7 @@ import {
   IfNoneMatchHeader,
   InstParams,
   NotificationSchema,
+  PropagationSchema,
   SettingsHistorySchema,
   SettingsInputSchema,
   SettingsReadSchema,
@@ -114,7 +117,8 @@ const putSettings = createRoute({
   summary: 'Replace the notification settings',
   description:
     'Validates everything, then saves a new version (who and when) in one transaction. With `If-Match`, refuses (412) when another save came first. ' +
-    'A change of `noticeHours` or `hoursBefore` moves the due moments of every running booking.',
+    'A change of `noticeHours` or `hoursBefore` moves the due moments of every running booking: the answer comes once the save is committed, ' +
+    'and the re-timing runs on durably afterwards (`propagation`; progress at …/notification-settings/propagation).',
   security: SECURITY,
   middleware: [authorize('admin')] as const,
   request: { params: InstParams, headers: IfMatchHeader, body: jsonBody(SettingsInputSchema) },
@@ -123,6 +127,20 @@ const putSettings = createRoute({
     412: errorResponse('The settings changed since the version named in If-Match (code `stale_settings`); nothing was saved.'),
     ...ERROR_RESPONSES,
   },
+});
+
+const getPropagation = createRoute({
+  method: 'get',
+  path: `${PATH}/propagation`,
+  tags: TAG,
+  summary: 'Progress of re-timing running bookings after the latest change of hours',
+  description:
+    'The newest propagation: which settings version, how many running bookings were found and told so far, and when it finished. ' +
+    '404 `not_found` when no save has changed `noticeHours` or `hoursBefore` yet.',
+  security: SECURITY,
+  middleware: [authorize('admin')] as const,
+  request: { params: InstParams },
+  responses: { 200: json(PropagationSchema, 'The newest propagation.'), ...ERROR_RESPONSES },
 });
 
 const getHistory = createRoute({
@@ -182,32 +200,29 @@ export function settingsRoutes(deps: DeliveryDeps & { bookings: BookingClient })
     }
     const saved = await saveSettings(sql, { institutionId: inst, settings: input, updatedBy: whoSaved(auth), expectedVersion });
 
-    // Without If-Match another save may have slipped in between: compare with the version
-    // this one actually replaced.
-    const previous =
-      saved.version === before.version + 1
-        ? before
-        : ((await listSettingsHistory(sql, inst)).find((v) => v.version === saved.version - 1) ?? before);
-    const timingsChanged =
-      saved.cancellation.noticeHours !== previous.cancellation.noticeHours ||
-      saved.paymentReminder.hoursBefore !== previous.paymentReminder.hoursBefore;
-    let runningBookingsNotified: number | null = 0;
+    const { timingsChanged } = saved;
     if (timingsChanged) {
+      crashPoint('settings-saved');
       try {
-        runningBookingsNotified = await deps.bookings.notifySettingsChanged(inst, {
-          noticeHours: saved.cancellation.noticeHours,
-          hoursBefore: saved.paymentReminder.hoursBefore,
-          version: saved.version,
-        });
+        await deps.bookings.startSettingsPropagation(inst, saved.version);
       } catch (err) {
-        // The save stands: each booking re-reads the settings before it sends anything due.
-        runningBookingsNotified = null;
-        (c.var.logger ?? logger).warn({ institutionId: inst, version: saved.version, errName: (err as Error).name }, 'could not signal running bookings');
+        // The save stands and its outbox row too: the worker's reconciler starts the propagation.
+        (c.var.logger ?? logger).warn({ institutionId: inst, version: saved.version, errName: (err as Error).name }, 'could not start the settings propagation');
       }
     }
     (c.var.logger ?? logger).info({ institutionId: inst, version: saved.version, tokenId: auth.tokenId, timingsChanged }, 'settings saved');
     c.header('ETag', etag(saved.version));
-    return c.json({ ...saved, timingsChanged, runningBookingsNotified }, 200);
+    const propagation = timingsChanged ? await latestPropagation(sql, inst) : null;
+    return c.json({ ...saved, propagation }, 200);
+  });
+
+  app.openapi(getPropagation, async (c) => {
+    const { inst } = c.req.valid('param');
+    await getCurrentSettings(sql, inst); // 404 for an unknown institution
+    const propagation = await latestPropagation(sql, inst);
+    if (!propagation) throw notFound('propagation');
+    c.header('Cache-Control', 'private, no-cache');
+    return c.json(propagation, 200);
   });
 
   app.openapi(getHistory, async (c) => {
