@@ -355,9 +355,12 @@ async function main(): Promise<number> {
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });
   const svg = chart(results);
-  writeFileSync(new URL(`${mode}.json`, resultsDir), JSON.stringify(results, (_k, v) => (Array.isArray(v) && v.length > 50 && typeof v[0] === 'number' ? undefined : v), 2) + '\n');
-  writeFileSync(new URL(`${mode}-latency.svg`, resultsDir), svg);
-  if (mode === 'full') {
+  // A run of some scenarios (--only) keeps its results apart: the committed full results and
+  // docs/benchmarks.md come from runs of every scenario.
+  const name = args.only !== undefined ? `${mode}-only-${args.only.replace(/,/g, '-')}` : mode;
+  writeFileSync(new URL(`${name}.json`, resultsDir), JSON.stringify(results, (_k, v) => (Array.isArray(v) && v.length > 50 && typeof v[0] === 'number' ? undefined : v), 2) + '\n');
+  writeFileSync(new URL(`${name}-latency.svg`, resultsDir), svg);
+  if (mode === 'full' && args.only === undefined) {
     const docsDir = new URL('../docs/', import.meta.url);
     writeFileSync(new URL('benchmarks-latency.svg', docsDir), svg);
     const doc = new URL('benchmarks.md', docsDir);
