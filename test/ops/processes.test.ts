@@ -77,7 +77,7 @@ describe.each<ProcessSource>(['sources', 'dist'])('the API and the worker from %
     timings.apiReadyMs = Date.now() - t;
     connection = await Connection.connect({ address: temporal.address });
     client = createServiceClient({ connection, keyRing });
-  });
+  }, 480_000); // the dist run builds first: minutes when the machine is busy
 
   afterAll(async () => {
     api?.kill();
