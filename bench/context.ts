@@ -65,6 +65,8 @@ export interface Tenant {
 export interface BenchContext {
   tmp: string;
   temporal: BenchTemporal;
+  /** The payload key ring in its text form (PAYLOAD_KEYS), for workers started as processes. */
+  payloadKeys: string;
   dbName: string;
   dbUrl: string;
   sql: postgres.Sql;
@@ -233,6 +235,7 @@ export async function startContext(knobs: Knobs, log: (s: string) => void): Prom
   return {
     tmp,
     temporal,
+    payloadKeys,
     dbName,
     dbUrl,
     sql,

@@ -1,13 +1,16 @@
 /**
  * `npm run bench [-- --quick] [--cache N] [--activity-concurrency N] [--smtp-pool N]
  *                [--prebundle] [--eager-activities] [--only burst,ceiling,due,scale]
- *                [--scale N] [--due N]`
+ *                [--scale N] [--due N] [--memory N] [--memory-caches A,B,…]`
  *
  * Throughput, latency, timer accuracy and scale of the booking notifications, against real
  * parts on loopback (see bench/context.ts), and a ceiling workflow on the same server. Prints
  * a table per scenario and writes bench/results/<mode>.json; a full run also writes the chart
  * and the results section of docs/benchmarks.md. Exits 1 only when a scenario breaks (errors,
  * missing or duplicate e-mails, bookings not moved) — never because of a timing.
+ *
+ * `memory` runs the compiled worker (dist/, built first when missing) with N waiting
+ * bookings once per sticky-cache size of --memory-caches (default: the service's default).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { runBurst, type BurstResult } from './scenarios/burst.js';
 import { runCeiling, type CeilingResult } from './scenarios/ceiling.js';
 import { runDueTogether, type DueTogetherResult } from './scenarios/due-together.js';
 import { runScale, type ScaleResult } from './scenarios/scale.js';
+import { DEFAULT_MEMORY_CACHES, runWorkerMemory, type WorkerMemoryResult } from './scenarios/worker-memory.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +36,8 @@ const { values: args } = parseArgs({
     'eager-activities': { type: 'boolean', default: false },
     scale: { type: 'string' },
     due: { type: 'string' },
+    memory: { type: 'string' },
+    'memory-caches': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -49,11 +55,13 @@ const int = (v: string | undefined, name: string): number | undefined => {
 
 const mode = args.quick ? 'quick' : 'full';
 const size = args.quick
-  ? { rates: [5, 20, 50], seconds: 3, maxBookings: 150, ceiling: 300, due: 150, scale: 500, concurrency: 32 }
-  : { rates: [5, 20, 50], seconds: 20, maxBookings: 1000, ceiling: 2000, due: 1000, scale: 10_000, concurrency: 32 };
+  ? { rates: [5, 20, 50], seconds: 3, maxBookings: 150, ceiling: 300, due: 150, scale: 500, memory: 200, concurrency: 32 }
+  : { rates: [5, 20, 50], seconds: 20, maxBookings: 1000, ceiling: 2000, due: 1000, scale: 10_000, memory: 10_000, concurrency: 32 };
 size.scale = int(args.scale, 'scale') ?? size.scale;
 size.due = int(args.due, 'due') ?? size.due;
-const only = new Set((args.only ?? 'burst,ceiling,due,scale').split(','));
+size.memory = int(args.memory, 'memory') ?? size.memory;
+const memoryCaches = args['memory-caches'] !== undefined ? args['memory-caches'].split(',').map((c) => int(c, 'memory-caches')!) : DEFAULT_MEMORY_CACHES;
+const only = new Set((args.only ?? 'burst,ceiling,due,scale,memory').split(','));
 const knobs = {
   maxCachedWorkflows: int(args.cache, 'cache'),
   activityConcurrency: int(args['activity-concurrency'], 'activity-concurrency'),
@@ -98,6 +106,7 @@ interface Results {
   ratioToCeiling?: number;
   dueTogether?: DueTogetherResult;
   scale?: ScaleResult;
+  workerMemory?: WorkerMemoryResult;
   goals: Array<{ goal: string; measured: string; met: boolean | null }>;
   broken: string[];
 }
@@ -127,6 +136,15 @@ function goals(r: Results): Results['goals'] {
     measured: s ? `${fmt(s.idle.rssMiB.max)} MiB idle, ${s.rssAfterSaveMiB} MiB after the save (${s.bookings} bookings)` : 'not run',
     met: s ? (Math.max(s.idle.rssMiB.max, s.rssAfterSaveMiB) * 1.048576 < 300 ? (s.bookings >= 10_000 ? true : null) : false) : null,
   });
+  const m = r.workerMemory;
+  for (const run of m?.runs ?? []) {
+    const mb = run.rssWaitingMiB.max * 1.048576;
+    out.push({
+      goal: `compiled worker (dist/, cache ${run.maxCachedWorkflows}) RSS < 300 MB with 10 000 waiting bookings`,
+      measured: `${fmt(run.rssWaitingMiB.max)} MiB with ${m!.bookings} waiting (${run.rssAtReadyMiB} MiB when ready)`,
+      met: mb < 300 ? (m!.bookings >= 10_000 ? true : null) : false,
+    });
+  }
   return out;
 }
 
@@ -144,6 +162,9 @@ function broken(r: Results): string[] {
   if (s && (s.startErrors > 0 || s.missingCreatedEmails > 0)) out.push(`scale: ${s.startErrors} start errors, ${s.missingCreatedEmails} created-e-mails missing`);
   if (s && s.save.status !== 200) out.push(`scale: the settings save answered ${s.save.status}`);
   if (s && s.save.moved < s.save.checked) out.push(`scale: ${s.save.checked - s.save.moved} bookings never showed the moved reminder`);
+  for (const run of r.workerMemory?.runs ?? []) {
+    if (run.startErrors > 0 || run.missingCreatedEmails > 0) out.push(`worker memory (cache ${run.maxCachedWorkflows}): ${run.startErrors} start errors, ${run.missingCreatedEmails} created-e-mails missing`);
+  }
   return out;
 }
 
@@ -240,6 +261,22 @@ function tables(r: Results): string {
       ),
     );
   }
+  if (r.workerMemory) {
+    const m = r.workerMemory;
+    parts.push(`\n### 5. Worker memory (compiled worker, dist/; ${m.bookings} waiting bookings per cache size)\n`);
+    parts.push(
+      markdownTable(
+        ['WORKER_MAX_CACHED_WORKFLOWS', 'RSS when ready MiB', `RSS with ${m.bookings} waiting MiB (min–max)`, 'CPU while waiting', 'started in s'],
+        m.runs.map((run) => [
+          String(run.maxCachedWorkflows),
+          String(run.rssAtReadyMiB),
+          `${fmt(run.rssWaitingMiB.min)}–${fmt(run.rssWaitingMiB.max)}`,
+          `${fmt(run.cpuPercentWaiting, 1)} %`,
+          fmt(run.startSeconds, 1),
+        ]),
+      ),
+    );
+  }
   parts.push('\n### Goals\n');
   parts.push(
     markdownTable(
@@ -297,6 +334,13 @@ async function main(): Promise<number> {
     if (only.has('scale')) {
       results.scale = await runScale(ctx, { bookings: size.scale, concurrency: 64, queryConcurrency: 32, drainMs: args.quick ? 120_000 : 900_000, idleSeconds: args.quick ? 5 : 10 }, log);
     }
+    if (only.has('memory')) {
+      results.workerMemory = await runWorkerMemory(
+        ctx,
+        { bookings: size.memory, caches: memoryCaches, concurrency: 64, drainMs: args.quick ? 120_000 : 900_000, idleSeconds: args.quick ? 5 : 10 },
+        log,
+      );
+    }
   } catch (err) {
     failure = err;
     log(`a scenario failed: ${(err as Error).stack ?? String(err)}`);
@@ -315,9 +359,12 @@ async function main(): Promise<number> {
   const resultsDir = new URL('./results/', import.meta.url);
   mkdirSync(resultsDir, { recursive: true });
   const svg = chart(results);
-  writeFileSync(new URL(`${mode}.json`, resultsDir), JSON.stringify(results, (_k, v) => (Array.isArray(v) && v.length > 50 && typeof v[0] === 'number' ? undefined : v), 2) + '\n');
-  writeFileSync(new URL(`${mode}-latency.svg`, resultsDir), svg);
-  if (mode === 'full') {
+  // A run of some scenarios (--only) keeps its results apart: the committed full results and
+  // docs/benchmarks.md come from runs of every scenario.
+  const name = args.only !== undefined ? `${mode}-only-${args.only.replace(/,/g, '-')}` : mode;
+  writeFileSync(new URL(`${name}.json`, resultsDir), JSON.stringify(results, (_k, v) => (Array.isArray(v) && v.length > 50 && typeof v[0] === 'number' ? undefined : v), 2) + '\n');
+  writeFileSync(new URL(`${name}-latency.svg`, resultsDir), svg);
+  if (mode === 'full' && args.only === undefined) {
     const docsDir = new URL('../docs/', import.meta.url);
     writeFileSync(new URL('benchmarks-latency.svg', docsDir), svg);
     const doc = new URL('benchmarks.md', docsDir);

@@ -6,7 +6,6 @@
  * `stop` or when the parent goes away.
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase } from '../src/db/connect.js';
 import { createLogger } from '../src/logger.js';
@@ -14,6 +13,8 @@ import { createMailTransport } from '../src/email/transport.js';
 import { createBookingWorker } from '../src/temporal/worker-factory.js';
 import { payloadDataConverter } from '../src/codec/data-converter.js';
 import { parseKeyRing } from '../src/codec/key-ring.js';
+import { loadEnv } from '../src/config/env.js';
+import { workerTuning } from '../src/config/worker-tuning.js';
 
 export interface WorkerConfig {
   kind: 'booking' | 'ceiling';
@@ -43,12 +44,12 @@ const send = (m: unknown) => process.send?.(m);
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  // The SDK's own defaults, computed as it does, so the report can print them.
-  const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+  // The service worker's defaults (src/config/worker-tuning.ts), unless a knob overrides them.
+  const tuning = workerTuning(loadEnv({}));
   const knobs: EffectiveKnobs = {
-    maxCachedWorkflows: config.maxCachedWorkflows ?? Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10),
-    maxConcurrentActivityTaskExecutions: config.activityConcurrency ?? 100,
-    smtpMaxConnections: config.kind === 'booking' ? (config.smtpPool ?? 5) : null,
+    maxCachedWorkflows: config.maxCachedWorkflows ?? tuning.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: config.activityConcurrency ?? tuning.maxConcurrentActivityTaskExecutions,
+    smtpMaxConnections: config.kind === 'booking' ? (config.smtpPool ?? tuning.smtpPoolSize) : null,
     workflowCode: config.workflowBundlePath !== undefined ? 'bundled beforehand (--prebundle)' : 'bundled at worker start (as npm run worker does)',
   };
   const keyRing = parseKeyRing(config.payloadKeys);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../temporal/task-queue.js';
+import { WORKER_DEFAULTS } from './worker-tuning.js';
 
 /**
  * The process environment (docs/operations.md), validated at start: a bad value stops the
@@ -23,6 +24,8 @@ const url = (protocols: string[]) =>
 const existingFile = z.string().refine((p) => existsSync(p), 'names a file that does not exist');
 const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true, false, 1 or 0' });
 const port = z.coerce.number().int().min(0).max(65535);
+const count = (min: number, max: number) => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min).max(max);
+
 
 const envSchema = z
   .object({
@@ -64,6 +67,14 @@ const envSchema = z
     PROPAGATION_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
     /** Worker: how often it starts settings propagations whose save committed but whose start was lost. */
     PROPAGATION_RECONCILE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+    /** Workflows the worker keeps in memory between tasks (the sticky cache); 0 turns it off. */
+    WORKER_MAX_CACHED_WORKFLOWS: count(0, 100_000).default(WORKER_DEFAULTS.WORKER_MAX_CACHED_WORKFLOWS),
+    /** Workflow tasks the worker runs at once (at most WORKER_MAX_CACHED_WORKFLOWS while the cache is on; default: src/config/worker-tuning.ts). */
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(2, 1000).optional(),
+    /** Activities (e-mail deliveries, database writes) the worker runs at once. */
+    WORKER_MAX_CONCURRENT_ACTIVITIES: count(1, 1000).default(WORKER_DEFAULTS.WORKER_MAX_CONCURRENT_ACTIVITIES),
+    /** SMTP connections the worker keeps open to SMTP_URL (its nodemailer pool). */
+    SMTP_POOL_SIZE: count(1, 100).default(WORKER_DEFAULTS.SMTP_POOL_SIZE),
     /** Where `npm run dev` keeps its state (Temporal SQLite file, embedded PostgreSQL, captured mail). */
     DATA_DIR: z.string().min(1).optional(),
     /** The API's HTTP timeouts in ms (src/api/http-limits.ts; docs/operations.md). */
@@ -80,6 +91,12 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)' });
     }
     if (key && !cert) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_CLIENT_CERT_PATH'], message: 'must be set with the client key (mTLS needs both)' });
+    // The SDK would quietly change these; a stated value is kept or refused by name.
+    if (env.WORKER_MAX_CACHED_WORKFLOWS === 1) ctx.addIssue({ code: 'custom', path: ['WORKER_MAX_CACHED_WORKFLOWS'], message: 'must be 0 (no cache) or at least 2' });
+    const tasks = env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS;
+    if (tasks !== undefined && env.WORKER_MAX_CACHED_WORKFLOWS > 0 && tasks > env.WORKER_MAX_CACHED_WORKFLOWS) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'], message: `must be at most WORKER_MAX_CACHED_WORKFLOWS (${env.WORKER_MAX_CACHED_WORKFLOWS})` });
+    }
   });
 
 export type Env = z.infer<typeof envSchema>;

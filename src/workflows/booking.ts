@@ -23,6 +23,7 @@ import {
   condition,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -56,6 +57,13 @@ export interface BookingWorkflowInput {
 }
 
 const { loadDueTimings, recordBookingClosed, recordNotificationSkipped } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+// The settings re-read at a due moment runs inside the workflow task the timer woke (a local
+// activity: one database read, no round trip through the server before the e-mails go).
+const { loadDueTimings: loadDueTimingsLocally } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -263,8 +271,12 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     } else if (wakeAt > now) {
       const timedOut = !(await condition(() => schedule.revision !== seen, wakeAt - now));
       // Due moments come from settings read at start or signalled since; one more read before
-      // sending makes a signal that raced the start harmless.
-      if (timedOut && schedule.dependsOnTimings) schedule.applyTimings(await loadDueTimings(institutionId));
+      // sending makes a signal that raced the start harmless. Runs recorded before the local
+      // activity replay with the activity they scheduled.
+      if (timedOut && schedule.dependsOnTimings) {
+        const reread = patched('settings-reread-local-activity') ? loadDueTimingsLocally : loadDueTimings;
+        schedule.applyTimings(await reread(institutionId));
+      }
     }
   }
 

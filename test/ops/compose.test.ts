@@ -63,10 +63,14 @@ describe('docker-compose.yml', () => {
     for (const name of ['postgres', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'mailpit', 'migrate', 'api', 'worker']) {
       expect(services, name).toHaveProperty(name);
     }
-    expect(byEntry('src/api/main.ts')).toEqual(['api']);
-    expect(byEntry('src/worker.ts')).toEqual(['worker']);
-    expect(byEntry('src/db/migrate-cli.ts')).toEqual(['migrate']);
+    // The image runs the compiled code (`npm run build`: src/<x>.ts → dist/<x>.js).
+    expect(byEntry('dist/api/main.js')).toEqual(['api']);
+    expect(byEntry('dist/worker.js')).toEqual(['worker']);
+    expect(byEntry('dist/db/migrate-cli.js')).toEqual(['migrate']);
+    for (const name of ['api', 'worker', 'migrate']) expect(commandOf(services[name]!)).not.toContain('tsx');
     for (const entry of ['src/api/main.ts', 'src/worker.ts', 'src/db/migrate-cli.ts']) expect(existsSync(path.join(ROOT, entry)), entry).toBe(true);
+    const build = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: Record<string, string> };
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
   });
 
   it('gives the API and the worker every variable they need, valid by the checks they run at start', () => {
@@ -177,16 +181,22 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs as a non-root user with production dependencies only', () => {
+  it('builds once and runs dist/ as a non-root user with production dependencies only', () => {
     const runtime = text.slice(text.lastIndexOf('\nFROM '));
     expect(runtime).toMatch(/^USER (node|\d{4,})$/m);
     expect(runtime).toMatch(/--from=deps/);
     expect(text).toMatch(/npm ci --omit=dev/);
-    // tsx runs the sources in production, so it must be a production dependency.
-    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    expect(pkg.dependencies).toHaveProperty('tsx');
+    // One build stage runs `npm run build`; the runtime copies its dist/ and no sources.
+    expect(text.match(/^RUN npm run build$/gm)).toHaveLength(1);
+    expect(runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    expect(runtime).not.toMatch(/^COPY (src|\.) /m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/api\/main\.js"\]$/m);
+    // tsx is for development: the compiled code needs none of it.
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    for (const script of ['start', 'start:worker', 'start:migrate']) expect(pkg.scripts[script], script).toMatch(/^node dist\//);
     // Production code imports nothing that `npm ci --omit=dev` leaves out.
-    const devOnly = ['@electric-sql/pglite', 'smtp-server', 'mailparser', 'vitest', '@temporalio/testing'];
+    const devOnly = ['@electric-sql/pglite', 'smtp-server', 'mailparser', 'vitest', '@temporalio/testing', 'tsx'];
     const files = readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter(
       (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('dev/'),
     );

@@ -1,8 +1,10 @@
 /**
- * `npm run api` and `npm run worker` as the deployment runs them: one OS process each,
- * configured only by the environment, against the machine's PostgreSQL, a Temporal dev server
- * and a real SMTP server. Also the operators' view: search attributes and memo, redacted
- * logs, /metrics, graceful shutdown, and start-up refused with the bad variable's name.
+ * The API and the worker as the deployment runs them: one OS process each, configured only by
+ * the environment, against the machine's PostgreSQL, a Temporal dev server and a real SMTP
+ * server — once from the sources (`npm run api`, `npm run worker`, through tsx) and once
+ * compiled (`npm run build`, then `node dist/api/main.js` and `node dist/worker.js` as the
+ * image runs them). Also the operators' view: search attributes and memo, redacted logs,
+ * /metrics, graceful shutdown, and start-up refused with the bad variable's name.
  */
 import { Connection, type Client } from '@temporalio/client';
 import { formatKeyRing } from '../../src/codec/key-ring.js';
@@ -18,12 +20,13 @@ import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { Proc, cleanEnv, freePorts, waitForHttp } from './support.js';
+import { execFileSync } from 'node:child_process';
+import { Proc, ROOT, buildDist, cleanEnv, entryArgs, freePorts, waitForHttp, type ProcessSource } from './support.js';
 
 const INST = 'clinica-proc';
-const node = (name: string, entry: string, env: NodeJS.ProcessEnv) => Proc.spawn(name, process.execPath, ['--import', 'tsx', entry], env);
 
-describe('npm run api and npm run worker, configured by the environment', () => {
+describe.each<ProcessSource>(['sources', 'dist'])('the API and the worker from %s, configured by the environment', (from) => {
+  const node = (name: string, entry: string, env: NodeJS.ProcessEnv) => Proc.spawn(name, process.execPath, entryArgs(entry, from), env);
   let dir: string;
   let temporal: TemporalDevServer;
   let db: TestDatabase;
@@ -41,6 +44,11 @@ describe('npm run api and npm run worker, configured by the environment', () => 
   const timings: Record<string, number> = {};
 
   beforeAll(async () => {
+    if (from === 'dist') {
+      const t0 = Date.now();
+      await buildDist();
+      timings.buildMs = Date.now() - t0;
+    }
     dir = await mkdtemp(path.join(tmpdir(), 'ebn-proc-'));
     const [apiPort, tPort, uiPort, metricsPort] = await freePorts(4);
     [temporal, db, smtp] = await Promise.all([
@@ -69,7 +77,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
     timings.apiReadyMs = Date.now() - t;
     connection = await Connection.connect({ address: temporal.address });
     client = createServiceClient({ connection, keyRing });
-  });
+  }, 480_000); // the dist run builds first: minutes when the machine is busy
 
   afterAll(async () => {
     api?.kill();
@@ -79,7 +87,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
     await temporal?.stop();
     await db?.drop();
     await rm(dir, { recursive: true, force: true });
-    console.info(`api/worker timings: ${JSON.stringify(timings)}`);
+    console.info(`api/worker timings (${from}): ${JSON.stringify(timings)}`);
   });
 
   const booking = makeBooking(Date.now(), { id: `OPS-${Date.now().toString(36)}` });
@@ -158,6 +166,18 @@ describe('npm run api and npm run worker, configured by the environment', () => 
     expect(worker.text).toContain('notification sent');
   });
 
+  it(`the worker runs the workflow code ${from === 'dist' ? 'bundled by the build, without bundling at start' : 'bundled at start from src/workflows'}`, () => {
+    // The SDK logs this line when it bundles (through the worker's pino logger).
+    if (from === 'dist') expect(worker.text).not.toContain('Workflow bundle created');
+    else expect(worker.text).toContain('Workflow bundle created');
+    expect(worker.text).toMatch(from === 'dist' ? /"workflowCode":"[^"]*workflow-bundle\.js"/ : /"workflowCode":"[^"]*src\/workflows\/index\.ts"/);
+  });
+
+  it('the migrations command runs too (nothing to apply on a migrated database)', () => {
+    const out = execFileSync(process.execPath, entryArgs('src/db/migrate-cli.ts', from), { cwd: ROOT, env: cleanEnv({ DATABASE_URL: db.url }), encoding: 'utf8' });
+    expect(out).toContain('nothing to apply');
+  });
+
   it('SIGTERM stops both processes cleanly', async () => {
     const t = Date.now();
     const [w, a] = await Promise.all([worker.signalGroup('SIGTERM', 30_000), api.signalGroup('SIGTERM', 30_000)]);
@@ -177,6 +197,8 @@ describe('npm run api and npm run worker, configured by the environment', () => 
       ['worker', 'src/worker.ts', { TEMPORAL_ADDRESS: 'temporal' }, /TEMPORAL_ADDRESS: must be host:port/],
       ['worker', 'src/worker.ts', { TEMPORAL_TLS_CLIENT_CERT_PATH: '/nonexistent/client.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: '/nonexistent/client.key' }, /TEMPORAL_TLS_CLIENT_CERT_PATH: names a file that does not exist/],
       ['worker', 'src/worker.ts', { METRICS_PORT: 'ninety' }, /METRICS_PORT/],
+      ['worker', 'src/worker.ts', { WORKER_MAX_CACHED_WORKFLOWS: '1' }, /WORKER_MAX_CACHED_WORKFLOWS: must be 0 \(no cache\) or at least 2/],
+      ['worker', 'src/worker.ts', { SMTP_POOL_SIZE: '0' }, /SMTP_POOL_SIZE/],
       ['api', 'src/api/main.ts', { DATABASE_URL: 'mysql://db/ebn' }, /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//],
       ['api', 'src/api/main.ts', { PORT: '70000' }, /PORT/],
       ['api', 'src/api/main.ts', { MAIL_FROM: 'not an address' }, /MAIL_FROM/],
@@ -191,7 +213,7 @@ describe('npm run api and npm run worker, configured by the environment', () => 
         const env: Record<string, string> = {};
         for (const [k, v] of Object.entries({ ...base, ...change })) if (v !== undefined) env[k] = v;
         const proc = node(name, entry, cleanEnv(env));
-        const timer = setTimeout(() => proc.kill(), 30_000); // it should not have started at all
+        const timer = setTimeout(() => proc.kill(), 90_000); // it should not have started at all; sixteen tsx starts at once are slow on a busy machine
         const exit = await proc.exited;
         clearTimeout(timer);
         return { name, change, exit, text: proc.text, expected };

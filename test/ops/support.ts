@@ -2,7 +2,7 @@
  * Helpers for the operations tests: child processes started the way an operator starts them
  * (npm scripts, `node --import tsx …`), free ports, and polling HTTP endpoints.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freeLoopbackPort } from '../../src/temporal/runtime.js';
@@ -15,7 +15,25 @@ export const SERVICE_VARS = [
   'TEMPORAL_API_KEY', 'TEMPORAL_TLS', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_PROFILE', 'METRICS_PORT', 'DATA_DIR', 'LOG_LEVEL',
   'PAYLOAD_KEYS', 'PAYLOAD_KEYS_FILE', 'TEMPORAL_UI_ORIGINS',
   'HTTP_HEADERS_TIMEOUT_MS', 'HTTP_REQUEST_TIMEOUT_MS', 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'SMTP_POOL_SIZE',
 ];
+
+/** Where a service process runs from: the sources through tsx (`npm run worker`), or dist/ as a deployment runs it (`npm run start:worker`, the image). */
+export type ProcessSource = 'sources' | 'dist';
+
+/** node's arguments for an entry point named by its source file (e.g. src/worker.ts). */
+export function entryArgs(entry: string, from: ProcessSource): string[] {
+  return from === 'dist' ? [entry.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js')] : ['--import', 'tsx', entry];
+}
+
+/** `npm run build`, as CI and the image do; rejects with its output when it fails. */
+export function buildDist(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`npm run build failed:\n${stdout}\n${stderr}`)) : resolve(stdout),
+    );
+  });
+}
 
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };

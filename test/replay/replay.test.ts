@@ -24,6 +24,14 @@ describe('recorded histories', () => {
     expect(files.filter((f) => f.endsWith('-sealed.binpb')).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('include runs whose settings re-read before sending was a local activity (patch settings-reread-local-activity)', () => {
+    const withLocal = files.filter((file) => {
+      const history = temporal.api.history.v1.History.decode(readFileSync(`${dir}${file}`));
+      return history.events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    });
+    expect(withLocal.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('replay against the current workflow code, through the encrypting data converter', async () => {
     const histories = files.map((file) => ({
       workflowId: file.replace(/\.binpb$/, ''),
