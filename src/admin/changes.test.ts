@@ -60,8 +60,12 @@ describe('the settings history in words', () => {
         text: 'receptie@clinica.ro, planificare@clinica.ro → planificare@clinica.ro, receptie@clinica.ro',
       },
     ]);
+    expect(describeChange({ field: 'future.recipients', before: [], after: ['x@y.ro'], added: ['x@y.ro'], removed: [] }, ro)).toEqual({
+      field: 'future.recipients',
+      text: 'adăugat x@y.ro',
+    });
     expect(describeChange({ field: 'alerts.recipients', before: [], after: ['x@y.ro'], added: ['x@y.ro'], removed: [] }, ro)).toEqual({
-      field: 'alerts.recipients',
+      field: 'Destinatari alerte de livrare',
       text: 'adăugat x@y.ro',
     });
     expect(describeChange({ field: 'cancellation.recipients', before: ['a@b.ro'], after: [], added: [], removed: ['a@b.ro'] }, en)).toEqual({

@@ -125,7 +125,7 @@ describe('GET /notifications/upcoming', () => {
     expect((await api.get(`/api/v1/institutions/${b.id}/notifications/upcoming`, { token: a.admin })).status).toBe(404);
 
     // Sent: the soon reminder goes, and leaves the list.
-    await bed.engine.smtp.waitFor((m) => m.some((x) => x.bookingId === soon.bookingId && x.kind === 'payment-reminder-staff'), 20_000);
+    await bed.engine.smtp.waitFor((m) => m.some((x) => x.bookingId === soon.bookingId && x.kind === 'payment-reminder-staff'), 45_000);
     const afterSend = await eventually(() => upcoming(a, '1h'), (items) => of(items, soon.bookingId).length === 0);
     expect(of(afterSend, soon.bookingId)).toEqual([]);
     expect((await handleOf(a, soon.bookingId).describe()).searchAttributes.NextNotificationAt).toBeUndefined();

@@ -83,7 +83,7 @@ describe('settings', () => {
     const [row] = await db.sql<{ settings: Record<string, unknown> }[]>`
       SELECT settings FROM notification_settings WHERE institution_id = 'inst-extra'`;
     expect(Object.keys(row?.settings ?? {}).sort()).toEqual(
-      ['bcc', 'bookingRecipients', 'cancellation', 'patientEmails', 'paymentReminder', 'retentionDays'],
+      ['alerts', 'bcc', 'bookingRecipients', 'cancellation', 'patientEmails', 'paymentReminder', 'retentionDays'],
     );
   });
 
