@@ -5,15 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/domain/types.js';
-import { SETTINGS, STAFF, makeBooking } from '../support/fixtures.js';
+import { bookingIds, makeBooking, SETTINGS, STAFF } from '../support/fixtures.js';
 import { apiClient, createTenant, sleep, startTestbed, type ApiClient, type Tenant, type Testbed } from './support.js';
 
 const HOUR = 3_600_000;
 let bed: Testbed;
 let api: ApiClient;
 let t: Tenant;
-let seq = 0;
-const nextId = () => `API-${Date.now().toString(36)}-${++seq}`;
+const nextId = bookingIds('API');
 const bookings = () => `/api/v1/institutions/${t.id}/bookings`;
 const one = (id: string, tail = '') => `${bookings()}/${encodeURIComponent(id)}${tail}`;
 const terminate = (id: string) => bed.engine.env.client.workflow.getHandle(`booking/${t.id}/${id}`).terminate('test done').catch(() => {});

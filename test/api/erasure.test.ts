@@ -9,7 +9,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/domain/types.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
-import { SETTINGS, makeBooking } from '../support/fixtures.js';
+import { bookingIds, makeBooking, SETTINGS } from '../support/fixtures.js';
 import { apiClient, createTenant, sleep, startTestbed, type ApiClient, type Tenant, type Testbed } from './support.js';
 
 const HOUR = 3_600_000;
@@ -17,8 +17,7 @@ let bed: Testbed;
 let api: ApiClient;
 let t: Tenant;
 let other: Tenant;
-let seq = 0;
-const nextId = () => `ERASE-${Date.now().toString(36)}-${++seq}`;
+const nextId = bookingIds('ERASE');
 const bookings = (inst = t.id) => `/api/v1/institutions/${inst}/bookings`;
 // One request id for every call: 404 answers compared byte for byte then differ in nothing else.
 const SAME_ID = { 'X-Request-Id': 'erasure-test' };

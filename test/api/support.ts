@@ -13,6 +13,7 @@ import type { NotificationSettingsInput } from '../../src/domain/types.js';
 import { createLogger } from '../../src/logger.js';
 import { bookingsToRetimeQuery } from '../../src/temporal/booking-visibility.js';
 import { startEngine, type Engine } from '../support/engine.js';
+import { sleep } from '../support/fixtures.js';
 
 export interface Testbed {
   engine: Engine;
@@ -137,7 +138,7 @@ export function apiClient(baseUrl: string) {
 
 export type ApiClient = ReturnType<typeof apiClient>;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Waits until Temporal's visibility lists `count` running bookings of the institution. */
 export async function waitForVisibleRunning(engine: Engine, institutionId: string, count: number, timeoutMs = 20_000) {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/domain/types.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { recordHistory } from '../support/histories.js';
-import { SETTINGS, STAFF, makeBooking } from '../support/fixtures.js';
+import { bookingIds, makeBooking, SETTINGS, STAFF } from '../support/fixtures.js';
 import { apiClient, createTenant, sleep, startTestbed, type ApiClient, type Tenant, type Testbed } from './support.js';
 
 const HOUR = 3_600_000;
@@ -18,8 +18,7 @@ let bed: Testbed;
 let api: ApiClient;
 let a: Tenant;
 let b: Tenant;
-let seq = 0;
-const nextId = () => `UP-${Date.now().toString(36)}-${++seq}`;
+const nextId = bookingIds('UP');
 const started: [string, string][] = [];
 
 interface Upcoming {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { makeBooking, seedInstitution, STAFF } from '../support/fixtures.js';
+import { makeBooking, seedInstitution, sleep, STAFF } from '../support/fixtures.js';
 import { getNotification } from '../../src/db/notifications.js';
 import type { NotificationRequest } from '../../src/domain/types.js';
 import type { MailTransport } from '../../src/email/transport.js';
@@ -23,7 +23,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const smtpError = (responseCode: number, response: string) =>
   Object.assign(new Error(response), { code: 'EMESSAGE', responseCode, response });
 

@@ -11,14 +11,12 @@ import { BOOKING_STATUS, EXAM_STARTS_AT, INSTITUTION_ID } from '../../src/tempor
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { startEngine, type Engine } from '../support/engine.js';
 import { recordHistory } from '../support/histories.js';
-import { SETTINGS, STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
+import { bookingIds, makeBooking, seedInstitution, SETTINGS, sleep, STAFF } from '../support/fixtures.js';
 
 const HOUR = 3_600_000;
 const INST = 'clinica-commands';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let engine: Engine;
-let seq = 0;
-const nextId = () => `CMD-${Date.now().toString(36)}-${++seq}`;
+const nextId = bookingIds('CMD');
 const kindsOf = (bookingId: string) =>
   engine.smtp.messages.filter((m) => m.bookingId === bookingId).map((m) => m.kind).sort();
 const handleOf = (bookingId: string) => engine.env.client.workflow.getHandle(bookingWorkflowId(INST, bookingId));

@@ -7,14 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getNotification } from '../../src/db/notifications.js';
 import { notificationId } from '../../src/workflows/ids.js';
 import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
-import { STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
+import { bookingIds, makeBooking, seedInstitution, sleep, STAFF } from '../support/fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
 const HOUR = 3_600_000;
 const INST = 'clinica-live';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let seq = 0;
-const nextId = () => `LIVE-${Date.now().toString(36)}-${++seq}`;
+const nextId = bookingIds('LIVE');
 
 describe('delivery on a dev server', () => {
   let engine: Engine;

@@ -18,12 +18,11 @@ import { createServiceClient } from '../../src/temporal/client.js';
 import { bookingWorkflowsPath, createBookingWorker } from '../../src/temporal/worker-factory.js';
 import { bookingWorkflowId, notificationId } from '../../src/workflows/ids.js';
 import { startEngine, type Engine } from '../support/engine.js';
-import { SETTINGS, STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
+import { makeBooking, seedInstitution, SETTINGS, sleep, STAFF } from '../support/fixtures.js';
 import { found, openedHistoryText, payloadsIn, rawHistory, rawRunBytes } from '../support/history-scan.js';
 import { testKeyRing } from '../support/keys.js';
 
 const HOUR = 3_600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let seq = 0;
 
 const PATIENT = {

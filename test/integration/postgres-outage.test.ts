@@ -15,7 +15,7 @@ import type { ApiServer } from '../../src/api/server.js';
 import { bookingWorkflowId } from '../../src/workflows/ids.js';
 import { startApiFor } from '../api/support.js';
 import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
-import { makeBooking, seedInstitution } from '../support/fixtures.js';
+import { makeBooking, seedInstitution, sleep } from '../support/fixtures.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
@@ -26,7 +26,6 @@ const OUTAGE_MS = 30_000;
 const AFTER_MS = 10_000;
 /** Longer than any answer may take: a request still open then counts as hung. */
 const HUNG_MS = 20_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Sent {
   bookingId: string;

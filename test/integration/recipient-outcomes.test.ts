@@ -11,13 +11,11 @@ import { resendNotification } from '../../src/delivery/service.js';
 import { createLogger } from '../../src/logger.js';
 import { notificationId } from '../../src/workflows/ids.js';
 import { startEngine, type Engine } from '../support/engine.js';
-import { SETTINGS, STAFF, makeBooking, seedInstitution } from '../support/fixtures.js';
+import { bookingIds, makeBooking, seedInstitution, SETTINGS, sleep, STAFF } from '../support/fixtures.js';
 
 const INST = 'clinica-rcpt';
 const PATIENT = 'ana.popescu@example.com';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let seq = 0;
-const nextId = () => `RCPT-${Date.now().toString(36)}-${++seq}`;
+const nextId = bookingIds('RCPT');
 
 describe('per-recipient outcomes at the SMTP peer', () => {
   let engine: Engine;

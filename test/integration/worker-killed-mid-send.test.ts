@@ -7,12 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, workerProcessEnv, type Engine } from '../support/engine.js';
-import { makeBooking, seedInstitution } from '../support/fixtures.js';
+import { makeBooking, seedInstitution, sleep } from '../support/fixtures.js';
 import { WorkerProcess } from '../support/worker-process.js';
 
 const INST = 'clinica-kill';
 const ROUNDS = 5;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a worker killed mid-DATA', () => {
   let engine: Engine;

@@ -13,13 +13,12 @@ import type { BookingState } from '../../src/domain/booking-state.js';
 import { createServiceClient } from '../../src/temporal/client.js';
 import { forEachLimited } from '../../src/temporal/retime-bookings.js';
 import { bookingWorkflowId, settingsPropagationWorkflowId } from '../../src/workflows/ids.js';
-import { SETTINGS, makeBooking } from '../support/fixtures.js';
+import { makeBooking, SETTINGS, sleep } from '../support/fixtures.js';
 import { startProcessStack, type ProcessStack } from './process-stack.js';
 
 const INST = 'clinica-propagare-crash';
 const HOUR = 3_600_000;
 const BOOKINGS = 60;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('crashes around a settings propagation', () => {
   let stack: ProcessStack;

@@ -71,3 +71,11 @@ export function makeBooking(
     notes: 'Pacientul are implant dentar.',
   };
 }
+
+/** Booking ids unique within a file's run and across runs on one server: `<prefix>-<time>-<n>`. */
+export function bookingIds(prefix: string): () => string {
+  let n = 0;
+  return () => `${prefix}-${Date.now().toString(36)}-${++n}`;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
