@@ -540,14 +540,18 @@ describe('the admin page', () => {
       bed.engine.smtp.reset();
     }
 
+    await page.getByRole('link', { name: 'Jurnal de livrare' }).click();
     await page.getByLabel('Programare (ID)').fill('');
     await page.getByLabel('Stare').selectOption('partial');
     await page.getByLabel('Tip').selectOption('booking-created-staff');
     await page.getByRole('button', { name: 'Filtrează' }).click();
-    const entries = page.locator('#log-list > li');
-    await expect.poll(() => entries.count()).toBe(1);
-    const entry = entries.first();
-    expect(await entry.locator('.badge').innerText()).toBe('Parțial');
+    const rows = page.locator('#log-list > tr.entry');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().locator('.badge.status').innerText()).toBe('Parțial');
+    // Each recipient's answer is in the row's details.
+    await rows.first().getByRole('button', { name: /^Detalii/ }).click();
+    const entry = page.locator('#log-list > tr.entry-details').first();
+    await entry.locator('.outcome-row-refused').waitFor();
     const refused = entry.locator('.outcome-row-refused');
     expect(await refused.innerText()).toBe(
       `${STAFF.reception}: refuzat — adresa nu există (550 5.1.1 <receptie@clinica.test>: Recipient address rejected: User unknown)`,
