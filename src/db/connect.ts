@@ -34,3 +34,26 @@ export function connectDatabase(url: string, opts: ConnectOptions = {}): postgre
   // The custom type only changes how values are parsed; callers see the plain Sql type.
   return sql as unknown as postgres.Sql;
 }
+
+const UNREACHABLE_CODES = new Set([
+  // node network errors
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  // postgres.js connection errors
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  // PostgreSQL: admin shutdown, cannot connect now
+  '57P01',
+  '57P03',
+]);
+
+/** The error itself (not its causes) says PostgreSQL could not be reached: a later try may work. */
+export function isUnreachableCode(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNREACHABLE_CODES.has(code);
+}

@@ -20,6 +20,7 @@ import {
   type RecipientOutcomeKind,
 } from './recipient-outcomes.js';
 import { describeSmtpFailure } from './smtp-errors.js';
+import { isUnreachableCode } from '../db/connect.js';
 
 export interface AttemptInput {
   /** The log row's id; also the Message-ID's source. */
@@ -106,18 +107,25 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
     let row: NotificationRow | null;
     let detail: string | null;
     let error: unknown;
+    let info: Awaited<ReturnType<typeof deps.mail.sendMail>> | undefined;
     try {
-      const info = await deps.mail.sendMail(message);
+      info = await deps.mail.sendMail(message);
+    } catch (err) {
+      error = err;
+    }
+    if (info !== undefined) {
       answers = answersFromInfo(open, info);
       const response = String(info.response ?? '');
-      row = await record(answers, response, null);
+      // The server has the message: losing this record would send it again on the retry, so a
+      // database that cannot be reached right now is waited for (heartbeating meanwhile).
+      const accepted = answers;
+      row = await untilReachable(() => record(accepted, response, null), deps.heartbeat);
       // Not the summary (it names addresses): the answers only, for errors and process logs.
       const missed = [...new Set(answers.filter((a) => a.outcome !== 'accepted').map((a) => a.response ?? a.outcome))];
       detail = missed.length > 0 ? missed.join('; ') : response;
-    } catch (err) {
-      answers = answersFromError(open, err);
-      detail = describeSmtpFailure(err);
-      error = err;
+    } else {
+      answers = answersFromError(open, error);
+      detail = describeSmtpFailure(error);
       row = await record(answers, null, detail);
     }
     const status = row?.status;
@@ -125,5 +133,22 @@ export async function attemptSend(deps: DeliveryDeps, input: AttemptInput): Prom
     return { status: 'answered', attempt, row, counts: countOutcomes(answers), detail, ...(error !== undefined && { error }) };
   } finally {
     lease.release();
+  }
+}
+
+const RECORD_PATIENCE_MS = 90_000;
+const RECORD_PAUSE_MS = 1_000;
+
+/** Runs `write` again while PostgreSQL cannot be reached, for up to 90 s; other errors are thrown at once. */
+async function untilReachable<T>(write: () => Promise<T>, heartbeat?: () => void): Promise<T> {
+  const giveUpAt = Date.now() + RECORD_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isUnreachableCode(err) || Date.now() >= giveUpAt) throw err;
+      heartbeat?.();
+      await new Promise((r) => setTimeout(r, RECORD_PAUSE_MS));
+    }
   }
 }

@@ -7,6 +7,7 @@
  * error body carries the request id, and so does every log line written here.
  */
 import { isGrpcServiceError } from '@temporalio/client';
+import { isUnreachableCode } from '../../../db/connect.js';
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
@@ -81,22 +82,6 @@ export function toApiError(err: unknown, facts: RequestFacts = {}): ApiError | n
 
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
-const PG_OUTAGE_CODES = new Set([
-  // node network errors
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  // postgres.js connection errors
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  // PostgreSQL: admin shutdown, cannot connect now
-  '57P01',
-  '57P03',
-]);
 
 /**
  * PostgreSQL or Temporal cannot be reached: the request may succeed later (503, not 500).
@@ -108,8 +93,7 @@ export function isOutage(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error && !seen.has(e); e = e.cause) {
     seen.add(e);
     if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && PG_OUTAGE_CODES.has(code)) return true;
+    if (isUnreachableCode(e)) return true;
   }
   return false;
 }
