@@ -117,7 +117,10 @@ describe('bookingSchema', () => {
       ['2026-13-01T09:30:00Z', 'month must be 01–12'],
       ['2026-12-01T24:00:00Z', 'time of day out of range'],
       ['2026-12-01T09:60:00Z', 'time of day out of range'],
-      ['2026-12-01T09:30:00+25:00', 'time zone offset out of range'],
+      ['2026-12-01T09:30:00+25:00', 'time zone offset must be within ±14:00'],
+      // PostgreSQL refuses offsets past ±15:59; no time zone goes past ±14:00.
+      ['2026-12-01T09:30:00-16:41', 'time zone offset must be within ±14:00'],
+      ['2026-12-01T09:30:00+14:01', 'time zone offset must be within ±14:00'],
     ])('refuses the impossible date %s', (startsAt, message) => {
       const input = exampleBooking();
       input.exam.startsAt = startsAt;

@@ -34,18 +34,19 @@ export function paymentReminderDueAt(deadlineMs: number, hoursBefore: number): n
 // ---- ISO-8601 instants -------------------------------------------------------------------
 
 /**
- * An RFC 3339 date-time: date, `T`, time with minutes and optional seconds and fraction
- * (up to 9 digits), and a mandatory offset (`Z` or ±hh:mm). Upper-case `T`/`Z` only. No leap
- * seconds (:60), no 24:00.
- */
-/**
  * The same rule as a JSON Schema `pattern` for the OpenAPI document (format date-time allows
  * years before 1970, lower-case t/z and :60, which isoInstantError refuses). It cannot say
  * that a day exists in its month: due-times.test.ts checks it against isoInstantError.
  */
 export const ISO_INSTANT_PATTERN =
-  '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$';
+  '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$';
 
+/**
+ * An RFC 3339 date-time: date, `T`, time with minutes and optional seconds and fraction
+ * (up to 9 digits), and a mandatory offset (`Z` or ±hh:mm, at most ±14:00: no time zone is
+ * further from UTC, and PostgreSQL refuses offsets past ±15:59). Upper-case `T`/`Z` only. No
+ * leap seconds (:60), no 24:00.
+ */
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 function daysInMonth(year: number, month: number): number {
@@ -72,7 +73,7 @@ export function isoInstantError(value: string): string | null {
   if (month < 1 || month > 12) return 'month must be 01–12';
   if (day < 1 || day > daysInMonth(year, month)) return `day ${m[3]} does not exist in ${m[1]}-${m[2]}`;
   if (hour > 23 || minute > 59 || second > 59) return 'time of day out of range';
-  if (m[8] !== 'Z' && (Number(m[10]) > 23 || Number(m[11]) > 59)) return 'time zone offset out of range';
+  if (m[8] !== 'Z' && (Number(m[11]) > 59 || Number(m[10]) * 60 + Number(m[11]) > 14 * 60)) return 'time zone offset must be within ±14:00';
   if (Number.isNaN(Date.parse(value))) return 'not a valid date-time';
   return null;
 }

@@ -164,6 +164,8 @@ const CASES: Case[] = [
   post('booking: exam start without offset', bookingsPath, { ...booking, exam: { ...booking.exam, startsAt: '2026-12-01T09:30:00' } }, 'exam.startsAt'),
   post('booking: payment deadline without offset', bookingsPath, { ...booking, payment: { ...booking.payment!, deadline: '2026-11-30 09:30' } }, 'payment.deadline'),
   post('booking: impossible date', bookingsPath, { ...booking, exam: { ...booking.exam, startsAt: '2026-02-30T09:30:00+02:00' } }, 'exam.startsAt'),
+  // An offset no time zone has (PostgreSQL refuses past ±15:59): a 400, not a 500 from the database.
+  post('booking: offset past ±14:00', bookingsPath, { ...booking, exam: { ...booking.exam, startsAt: '2095-03-07T12:00:30.9-16:41' } }, 'exam.startsAt'),
   post('booking: bookingId with spaces', bookingsPath, { ...booking, bookingId: 'B 2026 1' }, 'bookingId'),
   post('booking: missing patient', bookingsPath, without(booking, 'patient'), 'patient'),
   post('booking: missing exam name', bookingsPath, { ...booking, exam: without(booking.exam, 'name') }, 'exam.name'),
