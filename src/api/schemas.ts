@@ -18,7 +18,6 @@ import {
 } from '../domain/booking-schema.js';
 import { notificationSettingsInputSchema } from '../domain/settings-schema.js';
 import { DELIVERY_STATUSES, NOTIFICATION_KINDS } from '../domain/types.js';
-import { isoInstantError, parseInstant } from '../domain/due-times.js';
 import { RECIPIENT_OUTCOMES } from '../delivery/recipient-outcomes.js';
 import { SMTP_EXPLANATIONS } from '../delivery/smtp-explain.js';
 import { CURSOR_PATTERN, MAX_PAGE_SIZE } from '../db/notifications.js';
@@ -113,43 +112,38 @@ export const IfNoneMatchHeader = z.object({
     .meta({ param: { in: 'header', description: 'An ETag seen before: answers 304 while it is still current.' }, example: '"3"' }),
 });
 
-export const NotificationsQuery = z
-  .strictObject({
-    bookingId: bookingIdSchema.optional().meta({ param: { name: 'bookingId', in: 'query' } }),
-    kind: z.enum(NOTIFICATION_KINDS).optional().meta({ param: { name: 'kind', in: 'query' } }),
-    status: z.enum(DELIVERY_STATUSES).optional().meta({ param: { name: 'status', in: 'query' } }),
-    cursor: z
-      .string()
-      .regex(CURSOR_PATTERN, 'cursor is not valid: use the nextCursor of a previous page')
-      .optional()
-      .meta({
-        param: {
-          name: 'cursor',
-          in: 'query',
-          description: 'The `nextCursor` of the previous page: `<microseconds since 1970>~<notification id>`, the position after which the page starts.',
-        },
-        example: '1764581400123456~clinica-a/B-2026-000123/created/staff',
-      }),
-    limit: z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-      .optional()
-      .meta({ param: { name: 'limit', in: 'query', description: 'Page size, 1–200 (default 50).' } }),
-    from: isoInstantSchema.optional().meta({
-      param: { name: 'from', in: 'query', description: 'Only e-mails created at or after this instant (ISO 8601 with an offset).' },
-      example: '2026-12-01T00:00:00+02:00',
+export const NotificationsQuery = z.strictObject({
+  bookingId: bookingIdSchema.optional().meta({ param: { name: 'bookingId', in: 'query' } }),
+  kind: z.enum(NOTIFICATION_KINDS).optional().meta({ param: { name: 'kind', in: 'query' } }),
+  status: z.enum(DELIVERY_STATUSES).optional().meta({ param: { name: 'status', in: 'query' } }),
+  cursor: z
+    .string()
+    .regex(CURSOR_PATTERN, 'cursor is not valid: use the nextCursor of a previous page')
+    .optional()
+    .meta({
+      param: {
+        name: 'cursor',
+        in: 'query',
+        description: 'The `nextCursor` of the previous page: `<microseconds since 1970>~<notification id>`, the position after which the page starts.',
+      },
+      example: '1764581400123456~clinica-a/B-2026-000123/created/staff',
     }),
-    to: isoInstantSchema.optional().meta({
-      param: { name: 'to', in: 'query', description: 'Only e-mails created before this instant (exclusive; ISO 8601 with an offset); not before `from`.' },
-      example: '2026-12-02T00:00:00+02:00',
-    }),
-  })
-  .superRefine((q, ctx) => {
-    if (q.from === undefined || q.to === undefined || isoInstantError(q.from) || isoInstantError(q.to)) return;
-    if (parseInstant(q.to) < parseInstant(q.from)) ctx.addIssue({ code: 'custom', message: 'must not be before from', path: ['to'] });
-  });
+  limit: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .optional()
+    .meta({ param: { name: 'limit', in: 'query', description: 'Page size, 1–200 (default 50).' } }),
+  from: isoInstantSchema.optional().meta({
+    param: { name: 'from', in: 'query', description: 'Only e-mails created at or after this instant (ISO 8601 with an offset).' },
+    example: '2030-03-11T00:00:00+02:00',
+  }),
+  to: isoInstantSchema.optional().meta({
+    param: { name: 'to', in: 'query', description: 'Only e-mails created before this instant (exclusive; ISO 8601 with an offset); one before `from` leaves the range empty.' },
+    example: '2030-03-12T00:00:00+02:00',
+  }),
+});
 
 // ---- request bodies (the domain schemas) ------------------------------------------------
 
@@ -164,7 +158,7 @@ export const PaymentRequestSchema = paymentRequestSchema.meta({ id: 'PaymentRequ
   example: { paidAt: '2026-11-20T10:00:00+02:00' },
 });
 export const RescheduleRequestSchema = rescheduleRequestSchema.meta({ id: 'RescheduleRequest',
-  example: { startsAt: '2026-12-03T11:00:00+02:00', paymentDeadline: '2026-12-02T11:00:00+02:00' },
+  example: { startsAt: '2030-03-14T11:00:00+02:00', paymentDeadline: '2030-03-13T11:00:00+02:00' },
 });
 
 export const TEST_LISTS = ['bookingRecipients', 'bcc', 'cancellation', 'paymentReminder', 'alerts'] as const;
@@ -175,7 +169,8 @@ export const TestEmailRequestSchema = z
 
 // ---- responses --------------------------------------------------------------------------
 
-const instant = z.string().meta({ format: 'date-time' });
+/** An instant the service writes (toISOString: always with seconds), in answers. */
+export const instant = z.string().meta({ format: 'date-time' });
 
 export const SettingsSchema = z
   .object({
@@ -339,7 +334,8 @@ export const BookingViewSchema = z
     status: z.enum(['scheduled', 'cancelled', 'completed']),
     booking: BookingSchema,
     paid: z.boolean(),
-    paidAt: instant.optional(),
+    // As the booking system sent it.
+    paidAt: isoInstantSchema.optional(),
     cancellation: z
       .object({
         cancelledAt: instant,

@@ -282,13 +282,13 @@ describe('bookingContentHash', () => {
   it('ignores key order at every level', () => {
     const reordered = bookingSchema.parse({
       notes: 'Pacientul are implant dentar.',
-      payment: { paid: false, deadline: '2026-11-30T09:30:00+02:00', currency: 'RON', amount: '450.00' },
+      payment: { paid: false, deadline: '2030-03-11T09:30:00+02:00', currency: 'RON', amount: '450.00' },
       exam: {
         department: 'Imagistică',
         doctor: 'Dr. Ioana Ionescu',
         location: 'Sala 2, etaj 1',
         durationMinutes: 30,
-        startsAt: '2026-12-01T09:30:00+02:00',
+        startsAt: '2030-03-12T09:30:00+02:00',
         name: 'RMN cerebral',
       },
       patient: { phone: '+40 712 345 678', email: 'ana.popescu@example.com', name: 'Ana Popescu' },

@@ -33,13 +33,21 @@ export function paymentReminderDueAt(deadlineMs: number, hoursBefore: number): n
 
 // ---- ISO-8601 instants -------------------------------------------------------------------
 
+// The calendar as regular expressions, for the pattern below.
+const YEAR = '(19[7-9][0-9]|[2-9][0-9]{3})';
+/** 1972–1996, then every fourth year but the centuries not divisible by 400 (2100, 2200, 2300…). */
+const LEAP_YEAR = '(19(7[26]|8[048]|9[26])|[2-9][0-9]([02468][48]|[13579][26]|[2468]0)|([2468][048]|[3579][26])00)';
+const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
+const TIME = '([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?';
+const OFFSET = '(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)';
+
 /**
- * The same rule as a JSON Schema `pattern` for the OpenAPI document (format date-time allows
- * years before 1970, lower-case t/z and :60, which isoInstantError refuses). It cannot say
- * that a day exists in its month: due-times.test.ts checks it against isoInstantError.
+ * The same rule as a JSON Schema `pattern` for the OpenAPI document, so that a client generating
+ * requests from the document sends only instants this accepts (format date-time allows years
+ * before 1970, lower-case t/z, :60 and 30 February, which isoInstantError refuses).
+ * due-times.test.ts sweeps the calendar to keep the two in agreement.
  */
-export const ISO_INSTANT_PATTERN =
-  '^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$';
+export const ISO_INSTANT_PATTERN = `^(${YEAR}-${MONTH_DAY}|${LEAP_YEAR}-02-29)T${TIME}${OFFSET}$`;
 
 /**
  * An RFC 3339 date-time: date, `T`, time with minutes and optional seconds and fraction

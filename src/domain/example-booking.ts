@@ -6,12 +6,12 @@ export const EXAMPLE_BOOKING: Booking = {
   patient: { name: 'Ana Popescu', email: 'ana.popescu@example.com', phone: '+40 712 345 678' },
   exam: {
     name: 'RMN cerebral',
-    startsAt: '2026-12-01T09:30:00+02:00',
+    startsAt: '2030-03-12T09:30:00+02:00',
     durationMinutes: 30,
     location: 'Sala 2, etaj 1',
     doctor: 'Dr. Ioana Ionescu',
     department: 'Imagistică',
   },
-  payment: { amount: '450.00', currency: 'RON', deadline: '2026-11-30T09:30:00+02:00', paid: false },
+  payment: { amount: '450.00', currency: 'RON', deadline: '2030-03-11T09:30:00+02:00', paid: false },
   notes: 'Pacientul are implant dentar.',
 };

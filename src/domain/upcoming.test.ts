@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BookingState } from './booking-state.js';
 import { EXAMPLE_BOOKING } from './example-booking.js';
 import type { NotificationSettings } from './types.js';
-import { byDueTime, parseWithin, upcomingOf } from './upcoming.js';
+import { byDueTime, parseWithin, upcomingOf, WITHIN_PATTERN } from './upcoming.js';
 
 const H = 3_600_000;
 
@@ -13,6 +13,18 @@ describe('parseWithin', () => {
     expect(parseWithin('7d')).toBe(7 * 24 * H);
     expect(parseWithin('30d')).toBe(30 * 24 * H);
     expect(parseWithin('720h')).toBe(720 * H);
+  });
+
+  it('is exactly its pattern, every count from 0 to 9999 of hours and of days', () => {
+    const pattern = new RegExp(WITHIN_PATTERN);
+    for (let n = 0; n <= 9999; n++) {
+      for (const unit of ['h', 'd']) {
+        const ms = n * (unit === 'h' ? H : 24 * H);
+        const inRange = ms >= H && ms <= 30 * 24 * H;
+        expect(parseWithin(`${n}${unit}`), `${n}${unit}`).toBe(inRange ? ms : null);
+        expect(pattern.test(`${n}${unit}`), `${n}${unit}`).toBe(inRange);
+      }
+    }
   });
 
   it('refuses anything else', () => {

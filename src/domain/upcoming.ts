@@ -10,16 +10,15 @@ import { planRecipients } from './recipients.js';
 import type { NotificationKind, NotificationSettings } from './types.js';
 
 const DAY_MS = 24 * HOUR_MS;
-export const WITHIN_MIN_MS = HOUR_MS;
-export const WITHIN_MAX_MS = 30 * DAY_MS;
 export const WITHIN_HINT = 'a whole number of hours or days between 1h and 30d, e.g. 24h or 7d';
+/** The window's whole rule, 1h–720h or 1d–30d, as a pattern the OpenAPI document can carry too. */
+export const WITHIN_PATTERN = '^(([1-9]|[1-9][0-9]|[1-6][0-9]{2}|7[01][0-9]|720)h|([1-9]|[12][0-9]|30)d)$';
+const WITHIN = new RegExp(WITHIN_PATTERN);
 
 /** `24h`, `7d` → milliseconds; null for anything else or outside 1h–30d. */
 export function parseWithin(text: string): number | null {
-  const m = /^([1-9][0-9]{0,3})([hd])$/.exec(text);
-  if (!m) return null;
-  const ms = Number(m[1]) * (m[2] === 'h' ? HOUR_MS : DAY_MS);
-  return ms >= WITHIN_MIN_MS && ms <= WITHIN_MAX_MS ? ms : null;
+  if (!WITHIN.test(text)) return null;
+  return Number(text.slice(0, -1)) * (text.endsWith('h') ? HOUR_MS : DAY_MS);
 }
 
 /** One e-mail planned in the window. */

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureNotification } from '../../src/db/notifications.js';
+import { ISO_INSTANT_PATTERN } from '../../src/domain/due-times.js';
 import { apiClient, createTenant, startTestbed, type ApiClient, type Tenant, type Testbed } from './support.js';
 
 let bed: Testbed;
@@ -53,10 +54,13 @@ describe('the delivery log between two instants', () => {
     const until = await api.get(log(t.id, 'to=2026-11-30T22:00:00Z'), { token: t.admin });
     expect(ids(until.body)).toEqual(['nov-30-late-utc']);
 
-    // An empty range is no error: nothing is in it.
-    const empty = await api.get(log(t.id, 'from=2026-12-01T10:00:00Z&to=2026-12-01T10:00:00Z'), { token: t.admin });
-    expect(empty.status).toBe(200);
-    expect(empty.body).toEqual({ items: [], nextCursor: null });
+    // An empty range is no error: nothing is in it, also when it ends before it starts (a rule
+    // the document cannot state, so a request valid by it is not refused).
+    for (const range of ['from=2026-12-01T10:00:00Z&to=2026-12-01T10:00:00Z', 'from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z']) {
+      const empty = await api.get(log(t.id, range), { token: t.admin });
+      expect(empty.status).toBe(200);
+      expect(empty.body).toEqual({ items: [], nextCursor: null });
+    }
 
     // Another institution's e-mail of the same day stays its own.
     const theirs = await api.get(log(other.id, 'from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z'), { token: other.admin });
@@ -83,8 +87,7 @@ describe('the delivery log between two instants', () => {
     ['to=2026-12-01T10:00', 'to', 'must include a time zone offset'],
     ['from=2026-02-30T00:00:00Z', 'from', 'day 30 does not exist in 2026-02'],
     ['from=yesterday', 'from', 'must be an ISO-8601 date-time with an offset'],
-    ['from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'to', 'must not be before from'],
-    ['from=2026-12-01T12:00:00%2B02:00&to=2026-12-01T09:59:59Z', 'to', 'must not be before from'],
+    ['to=2026-12-01T10:00:00-16:41', 'to', 'time zone offset must be within ±14:00'],
   ])('refuses ?%s with 400 naming %s', async (query, field, message) => {
     const res = await api.get(log(t.id, query), { token: t.admin });
     expect(res.status, res.text).toBe(400);
@@ -96,7 +99,7 @@ describe('the delivery log between two instants', () => {
     const doc = (await api.get('/openapi.json')).body;
     const params = doc.paths['/api/v1/institutions/{inst}/notifications'].get.parameters as Array<{ name: string; in: string; schema: { format?: string } }>;
     const byName = Object.fromEntries(params.map((p) => [p.name, p]));
-    expect(byName.from).toMatchObject({ in: 'query', schema: { format: 'date-time' } });
-    expect(byName.to).toMatchObject({ in: 'query', schema: { format: 'date-time' } });
+    expect(byName.from).toMatchObject({ in: 'query', schema: { pattern: ISO_INSTANT_PATTERN } });
+    expect(byName.to).toMatchObject({ in: 'query', schema: { pattern: ISO_INSTANT_PATTERN } });
   });
 });

@@ -3,22 +3,21 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { BookingClient } from '../../client/booking-client.js';
 import { NOTIFICATION_KINDS } from '../../domain/types.js';
-import { WITHIN_HINT, parseWithin } from '../../domain/upcoming.js';
+import { WITHIN_HINT, WITHIN_PATTERN, parseWithin } from '../../domain/upcoming.js';
 import { authorize } from '../middleware/auth/index.js';
-import { ERROR_RESPONSES, InstParams, json } from '../schemas.js';
+import { ERROR_RESPONSES, InstParams, instant, json } from '../schemas.js';
 import { router, SECURITY } from './common.js';
 
 const DEFAULT_WITHIN = '24h';
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
-const instant = z.string().meta({ format: 'date-time' });
 
 export const UpcomingQuery = z.strictObject({
   within: z
     .string()
     .refine((v) => parseWithin(v) !== null, { error: `must be ${WITHIN_HINT}` })
     .optional()
-    .meta({ param: { name: 'within', in: 'query', description: `The window from now: ${WITHIN_HINT} (default ${DEFAULT_WITHIN}).` }, example: '24h' }),
+    .meta({ param: { name: 'within', in: 'query', description: `The window from now: ${WITHIN_HINT} (default ${DEFAULT_WITHIN}).` }, pattern: WITHIN_PATTERN, example: '24h' }),
   cursor: z
     .string()
     .max(2000)

@@ -41,17 +41,17 @@ function leaves(v: unknown, path = ''): [string, unknown][] {
 /** How each field of the example booking is expected to look in a staff e-mail. */
 const SHOWN: Record<Locale, Record<string, string>> = {
   ro: {
-    'exam.startsAt': '1 decembrie 2026, 09:30',
+    'exam.startsAt': '12 martie 2030, 09:30',
     'exam.durationMinutes': '30 de minute',
     'payment.amount': '450,00',
-    'payment.deadline': '30 noiembrie 2026, 09:30',
+    'payment.deadline': '11 martie 2030, 09:30',
     'payment.paid': 'Achitat: Nu',
   },
   en: {
-    'exam.startsAt': '1 December 2026, 09:30',
+    'exam.startsAt': '12 March 2030, 09:30',
     'exam.durationMinutes': '30 minutes',
     'payment.amount': '450.00',
-    'payment.deadline': '30 November 2026, 09:30',
+    'payment.deadline': '11 March 2030, 09:30',
     'payment.paid': 'Paid: No',
   },
 };
@@ -110,15 +110,15 @@ describe('patient e-mails', () => {
     const out = render('booking-cancelled-patient');
     expect(out.text).not.toContain('Pacientul este răcit');
     expect(out.text).not.toContain('recepție');
-    expect(out.subject).toBe('Confirmare anulare programare: RMN cerebral, marți, 1 decembrie 2026, 09:30 (UTC+2)');
+    expect(out.subject).toBe('Confirmare anulare programare: RMN cerebral, marți, 12 martie 2030, 09:30 (UTC+2)');
   });
 
   it('payment reminder asks for the amount by the deadline', () => {
     expect(render('payment-reminder-patient').subject).toBe(
-      'Reamintire plată: 450,00 RON până la luni, 30 noiembrie 2026, 09:30 (UTC+2)',
+      'Reamintire plată: 450,00 RON până la luni, 11 martie 2030, 09:30 (UTC+2)',
     );
     expect(render('payment-reminder-patient', { locale: 'en' }).subject).toBe(
-      'Payment reminder: 450.00 RON due by Monday, 30 November 2026, 09:30 (UTC+2)',
+      'Payment reminder: 450.00 RON due by Monday, 11 March 2030, 09:30 (UTC+2)',
     );
   });
 });
@@ -171,10 +171,10 @@ describe('escaping', () => {
 describe('subjects', () => {
   it('booking-created-staff names exam, patient and date', () => {
     expect(render('booking-created-staff').subject).toBe(
-      'Programare nouă: RMN cerebral – Ana Popescu, marți, 1 decembrie 2026, 09:30 (UTC+2)',
+      'Programare nouă: RMN cerebral – Ana Popescu, marți, 12 martie 2030, 09:30 (UTC+2)',
     );
     expect(render('booking-created-staff', { locale: 'en' }).subject).toBe(
-      'New booking: RMN cerebral – Ana Popescu, Tuesday, 1 December 2026, 09:30 (UTC+2)',
+      'New booking: RMN cerebral – Ana Popescu, Tuesday, 12 March 2030, 09:30 (UTC+2)',
     );
   });
 
@@ -199,7 +199,7 @@ describe('Romanian', () => {
     b.patient.name = 'Ștefan Țîrlea';
     b.exam.name = 'Radiografie încheietură mână și antebraț';
     const out = render('booking-created-staff', { booking: b });
-    expect(out.subject).toBe('Programare nouă: Radiografie încheietură mână și antebraț – Ștefan Țîrlea, marți, 1 decembrie 2026, 09:30 (UTC+2)');
+    expect(out.subject).toBe('Programare nouă: Radiografie încheietură mână și antebraț – Ștefan Țîrlea, marți, 12 martie 2030, 09:30 (UTC+2)');
     for (const ch of ['ă', 'â', 'î', 'ș', 'ț']) {
       expect(out.subject).toContain(ch);
       expect(out.text).toContain(ch);
@@ -266,7 +266,7 @@ describe('reschedule', () => {
     for (const kind of ['booking-rescheduled-staff', 'booking-rescheduled-patient'] as const) {
       const out = render(kind);
       expect(out.text).toContain('Data și ora anterioare: sâmbătă, 28 noiembrie 2026, 10:00 (UTC+2)');
-      expect(out.text).toContain('Data și ora noi: marți, 1 decembrie 2026, 09:30 (UTC+2)');
+      expect(out.text).toContain('Data și ora noi: marți, 12 martie 2030, 09:30 (UTC+2)');
     }
   });
 });
