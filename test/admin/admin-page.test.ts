@@ -598,6 +598,28 @@ describe('the admin page', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('says in each list\'s alert when it cannot load (the log, the "Urmează" view, the history)', async () => {
+    const failing = (url: URL) => /\/notifications(\/upcoming)?$|\/notification-settings\/history$/.test(url.pathname);
+    const unavailable = { code: 'database_unavailable', message: 'the database cannot be reached; try again' };
+    await page.route(failing, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: unavailable }) }));
+    try {
+      await page.getByRole('link', { name: 'Jurnal de livrare' }).click();
+      for (const id of ['#log-error', '#upcoming-error']) {
+        await page.locator(id).waitFor();
+        expect(await page.locator(id).innerText(), id).toContain('503');
+      }
+      await page.getByRole('link', { name: 'Istoric setări' }).click();
+      await page.locator('#history-error').waitFor();
+      expect(await page.locator('#history-error').innerText()).toContain('503');
+      expect(await page.locator('#history-list > li').count()).toBe(0);
+    } finally {
+      await page.unroute(failing);
+    }
+    await page.reload();
+    await expect.poll(() => page.locator('#history-list > li').count()).toBe(5);
+    expect(await page.locator('#history-error').isHidden()).toBe(true);
+  });
+
   it('switches the language to English and back, staying signed in', async () => {
     await page.getByRole('link', { name: 'Setări notificări' }).click();
     await bookingSection(page).waitFor();

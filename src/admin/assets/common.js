@@ -208,6 +208,18 @@ export function describeError(res) {
   return t('errServer', { status: res.status, message: known || apiMessage || S.errNetwork });
 }
 
+/**
+ * A list that failed to load: its status line cleared, the failure in its error line.
+ * @param {HTMLElement} status
+ * @param {HTMLElement} error
+ * @param {ApiResult} res
+ */
+export function showLoadFailure(status, error, res) {
+  status.textContent = '';
+  error.textContent = describeError(res);
+  error.hidden = false;
+}
+
 // ---- sign-in --------------------------------------------------------------------------------
 
 /** @type {(res: ApiResult, info: { resumed: boolean }) => void} */

@@ -4,7 +4,7 @@
  * the institution's time zone) and what changed from the version before, as the API's
  * GET notification-settings/history reports it.
  */
-import { api, byId, describeError, el, formatTime, S, startPage, t, timeZone } from './common.js';
+import { api, byId, el, formatTime, S, showLoadFailure, startPage, t, timeZone } from './common.js';
 import { describeChange } from './changes.js';
 
 /** One saved version. @param {any} v an item of the history */
@@ -35,12 +35,7 @@ async function loadHistory() {
   status.textContent = S.historyLoading;
   error.hidden = true;
   const res = await api('GET', '/notification-settings/history');
-  if (!res.ok) {
-    status.textContent = '';
-    error.textContent = describeError(res);
-    error.hidden = false;
-    return;
-  }
+  if (!res.ok) return showLoadFailure(status, error, res);
   const items = res.body.items;
   byId('history-list').replaceChildren(...items.map(versionItem));
   status.textContent = items.length ? t('historyShown', { n: items.length }) : S.historyEmpty;

@@ -6,7 +6,7 @@
  * partial one; and, when a booking is chosen,
  * that booking's own timeline (sent, pending with its due time, failed, skipped).
  */
-import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, startPage, t, timeZone } from './common.js';
+import { addressCount, announce, api, byId, describeError, el, formatTime, input, S, showLoadFailure, startPage, t, timeZone } from './common.js';
 import { dayRange } from './time.js';
 import { startUpcoming } from './upcoming.js';
 
@@ -203,12 +203,7 @@ async function loadLog(reset) {
   if (!reset && cursor) params.set('cursor', cursor);
   const res = await api('GET', `/notifications?${params}`);
   if (serial !== loadSerial) return; // a newer filter won
-  if (!res.ok) {
-    status.textContent = '';
-    error.textContent = describeError(res);
-    error.hidden = false;
-    return;
-  }
+  if (!res.ok) return showLoadFailure(status, error, res);
   const rows = res.body.items.flatMap(entryRows);
   if (reset) list.replaceChildren(...rows);
   else list.append(...rows);

@@ -4,7 +4,7 @@
  * bookings plan in a chosen window (GET …/notifications/upcoming), soonest first, a page of
  * bookings at a time. Choosing a booking shows it in the log below, like a log entry does.
  */
-import { addressCount, api, byId, describeError, el, formatTime, input, S, t } from './common.js';
+import { addressCount, api, byId, el, formatTime, input, S, showLoadFailure, t } from './common.js';
 
 const PAGE_SIZE = 50;
 
@@ -51,12 +51,7 @@ async function load(reset) {
   if (!reset && cursor) params.set('cursor', cursor);
   const res = await api('GET', `/notifications/upcoming?${params}`);
   if (mine !== serial) return; // a newer window won
-  if (!res.ok) {
-    status.textContent = '';
-    error.textContent = describeError(res);
-    error.hidden = false;
-    return;
-  }
+  if (!res.ok) return showLoadFailure(status, error, res);
   // Each page is sorted; the pages together are sorted here.
   rows = [...rows, ...res.body.items].sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.bookingId.localeCompare(b.bookingId));
   cursor = res.body.nextCursor;
