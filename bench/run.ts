@@ -388,7 +388,7 @@ async function main(): Promise<number> {
     writeFileSync(doc, re.test(current) ? current.replace(re, generated) : `${current}\n${generated}\n`);
     log('docs/benchmarks.md and docs/benchmarks-latency.svg updated');
   }
-  log(`results in bench/results/${mode}.json, chart in bench/results/${mode}-latency.svg; ${results.durationSeconds} s in all`);
+  log(`results in bench/results/${name}.json, chart in bench/results/${name}-latency.svg; ${results.durationSeconds} s in all`);
   if (results.broken.length > 0) {
     console.error(`BROKEN:\n- ${results.broken.join('\n- ')}`);
     return 1;

@@ -18,6 +18,13 @@ import { bookingBody, DAY, pool, sleep } from '../util.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Process-level knobs taken from the bench's own environment when set, to measure them (e.g. MALLOC_ARENA_MAX=2). */
+const PASSED_THROUGH = ['MALLOC_ARENA_MAX', 'NODE_OPTIONS'] as const;
+
+export function passedThroughEnv(): Record<string, string> {
+  return Object.fromEntries(PASSED_THROUGH.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+}
+
 export interface WorkerMemoryRun {
   /** WORKER_MAX_CACHED_WORKFLOWS (the default when it is the service's default). */
   maxCachedWorkflows: number;
@@ -33,6 +40,8 @@ export interface WorkerMemoryRun {
 export interface WorkerMemoryResult {
   bookings: number;
   builtNow: boolean;
+  /** The process-level knobs passed to the worker from the bench's environment. */
+  workerEnv: Record<string, string>;
   runs: WorkerMemoryRun[];
 }
 
@@ -51,6 +60,7 @@ function spawnDistWorker(ctx: BenchContext, taskQueue: string, cache: number) {
       LOG_LEVEL: 'info',
       WORKER_MAX_CACHED_WORKFLOWS: String(cache),
       XDG_CONFIG_HOME: '/nonexistent/ebn-bench-config',
+      ...passedThroughEnv(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -96,7 +106,7 @@ export async function runWorkerMemory(
       await worker.ready;
       await sleep(3000); // past start-up's own allocations (connections, the bundle's first context)
       const rssAtReadyMiB = Math.round(rssMiB(worker.pid));
-      log(`worker memory: dist worker, cache ${cache}: ${rssAtReadyMiB} MiB when ready; starting ${opts.bookings} bookings…`);
+      log(`worker memory: dist worker, cache ${cache}${Object.entries(passedThroughEnv()).map(([k, v]) => `, ${k}=${v}`).join('')}: ${rssAtReadyMiB} MiB when ready; starting ${opts.bookings} bookings…`);
       const bookings = new BookingClient({ client: ctx.client, sql: ctx.sql, taskQueue });
       const ids = Array.from({ length: opts.bookings }, (_, i) => `mem${k}-${i}`);
       const base = Date.now();
@@ -128,7 +138,7 @@ export async function runWorkerMemory(
       await worker.stop();
     }
   }
-  return { bookings: opts.bookings, builtNow, runs };
+  return { bookings: opts.bookings, builtNow, workerEnv: passedThroughEnv(), runs };
 }
 
 /** The cache sizes measured: the service's default, and around it. */
