@@ -112,6 +112,17 @@ export const IfNoneMatchHeader = z.object({
     .meta({ param: { in: 'header', description: 'An ETag seen before: answers 304 while it is still current.' }, example: '"3"' }),
 });
 
+/** A list's optional `limit` query parameter: a whole number from 1 to `max`. */
+export function pageLimitParam(max: number, description: string) {
+  return z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`)
+    .optional()
+    .meta({ param: { name: 'limit', in: 'query', description } });
+}
+
 export const NotificationsQuery = z.strictObject({
   bookingId: bookingIdSchema.optional().meta({ param: { name: 'bookingId', in: 'query' } }),
   kind: z.enum(NOTIFICATION_KINDS).optional().meta({ param: { name: 'kind', in: 'query' } }),
@@ -128,13 +139,7 @@ export const NotificationsQuery = z.strictObject({
       },
       example: '1764581400123456~clinica-a/B-2026-000123/created/staff',
     }),
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
-    .optional()
-    .meta({ param: { name: 'limit', in: 'query', description: 'Page size, 1–200 (default 50).' } }),
+  limit: pageLimitParam(MAX_PAGE_SIZE, 'Page size, 1–200 (default 50).'),
   from: isoInstantSchema.optional().meta({
     param: { name: 'from', in: 'query', description: 'Only e-mails created at or after this instant (ISO 8601 with an offset).' },
     example: '2030-03-11T00:00:00+02:00',

@@ -5,7 +5,7 @@ import type { BookingClient } from '../../client/booking-client.js';
 import { NOTIFICATION_KINDS } from '../../domain/types.js';
 import { WITHIN_HINT, WITHIN_PATTERN, parseWithin } from '../../domain/upcoming.js';
 import { authorize } from '../middleware/auth/index.js';
-import { ERROR_RESPONSES, InstParams, instant, json } from '../schemas.js';
+import { ERROR_RESPONSES, InstParams, instant, json, pageLimitParam } from '../schemas.js';
 import { router, SECURITY } from './common.js';
 
 const DEFAULT_WITHIN = '24h';
@@ -23,13 +23,7 @@ export const UpcomingQuery = z.strictObject({
     .max(2000)
     .optional()
     .meta({ param: { name: 'cursor', in: 'query', description: 'The `nextCursor` of the previous page (it keeps the first page\'s window).' } }),
-  limit: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
-    .optional()
-    .meta({ param: { name: 'limit', in: 'query', description: `Bookings per page, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}); a booking may plan several e-mails.` } }),
+  limit: pageLimitParam(MAX_LIMIT, `Bookings per page, 1–${MAX_LIMIT} (default ${DEFAULT_LIMIT}); a booking may plan several e-mails.`),
 });
 
 export const UpcomingEmailSchema = z
