@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--cache N] [--activity-concurrency N] [--smtp-pool N]
  *                [--prebundle] [--eager-activities] [--only burst,ceiling,due,scale]
- *                [--scale N] [--due N] [--memory N] [--memory-caches A,B,…]`
+ *                [--scale N] [--due N] [--memory N] [--memory-caches A,B,…]
+ *                [--worker-node-options '--max-semi-space-size=1 …']`
  *
  * Throughput, latency, timer accuracy and scale of the booking notifications, against real
  * parts on loopback (see bench/context.ts), and a ceiling workflow on the same server. Prints
@@ -10,7 +11,8 @@
  * missing or duplicate e-mails, bookings not moved) — never because of a timing.
  *
  * `memory` runs the compiled worker (dist/, built first when missing) with N waiting
- * bookings once per sticky-cache size of --memory-caches (default: the service's default).
+ * bookings once per sticky-cache size of --memory-caches (default: the service's default),
+ * with NODE_OPTIONS=--worker-node-options for that worker only (V8 flags to measure).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     due: { type: 'string' },
     memory: { type: 'string' },
     'memory-caches': { type: 'string' },
+    'worker-node-options': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -266,11 +269,13 @@ function tables(r: Results): string {
     parts.push(`\n### 5. Worker memory (compiled worker, dist/; ${m.bookings} waiting bookings per cache size)\n`);
     parts.push(
       markdownTable(
-        ['WORKER_MAX_CACHED_WORKFLOWS', 'RSS when ready MiB', `RSS with ${m.bookings} waiting MiB (min–max)`, 'CPU while waiting', 'started in s'],
+        ['WORKER_MAX_CACHED_WORKFLOWS', 'worker process env', 'RSS when ready MiB', `RSS with ${m.bookings} waiting MiB (min–max)`, 'worker CPU-ms per booking started', 'CPU while waiting', 'started in s'],
         m.runs.map((run) => [
           String(run.maxCachedWorkflows),
+          Object.entries(m.workerEnv).map(([k, v]) => `${k}=${v}`).join(' ') || '—',
           String(run.rssAtReadyMiB),
           `${fmt(run.rssWaitingMiB.min)}–${fmt(run.rssWaitingMiB.max)}`,
+          fmt(run.cpuMsPerBookingStarted, 1),
           `${fmt(run.cpuPercentWaiting, 1)} %`,
           fmt(run.startSeconds, 1),
         ]),
@@ -337,7 +342,7 @@ async function main(): Promise<number> {
     if (only.has('memory')) {
       results.workerMemory = await runWorkerMemory(
         ctx,
-        { bookings: size.memory, caches: memoryCaches, concurrency: 64, drainMs: args.quick ? 120_000 : 900_000, idleSeconds: args.quick ? 5 : 10 },
+        { bookings: size.memory, caches: memoryCaches, concurrency: 64, drainMs: args.quick ? 120_000 : 900_000, idleSeconds: args.quick ? 5 : 10, nodeOptions: args['worker-node-options'] },
         log,
       );
     }

@@ -19,7 +19,7 @@ import { bookingBody, DAY, pool, sleep } from '../util.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Process-level knobs taken from the bench's own environment when set, to measure them (e.g. MALLOC_ARENA_MAX=2). */
-const PASSED_THROUGH = ['MALLOC_ARENA_MAX', 'NODE_OPTIONS'] as const;
+const PASSED_THROUGH = ['MALLOC_ARENA_MAX'] as const;
 
 export function passedThroughEnv(): Record<string, string> {
   return Object.fromEntries(PASSED_THROUGH.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
@@ -32,6 +32,8 @@ export interface WorkerMemoryRun {
   startSeconds: number;
   missingCreatedEmails: number;
   startErrors: number;
+  /** Worker CPU from ready until every created-e-mail arrived, per booking (what the knobs cost in work). */
+  cpuMsPerBookingStarted: number;
   /** RSS sampled once a second while every booking sleeps. */
   rssWaitingMiB: Summary;
   cpuPercentWaiting: number;
@@ -40,12 +42,12 @@ export interface WorkerMemoryRun {
 export interface WorkerMemoryResult {
   bookings: number;
   builtNow: boolean;
-  /** The process-level knobs passed to the worker from the bench's environment. */
+  /** The process-level knobs passed to the worker (MALLOC_ARENA_MAX from the bench's environment, NODE_OPTIONS from --worker-node-options). */
   workerEnv: Record<string, string>;
   runs: WorkerMemoryRun[];
 }
 
-function spawnDistWorker(ctx: BenchContext, taskQueue: string, cache: number) {
+function spawnDistWorker(ctx: BenchContext, taskQueue: string, cache: number, workerEnv: Record<string, string>) {
   const child = spawn(process.execPath, ['dist/worker.js'], {
     cwd: ROOT,
     env: {
@@ -60,7 +62,7 @@ function spawnDistWorker(ctx: BenchContext, taskQueue: string, cache: number) {
       LOG_LEVEL: 'info',
       WORKER_MAX_CACHED_WORKFLOWS: String(cache),
       XDG_CONFIG_HOME: '/nonexistent/ebn-bench-config',
-      ...passedThroughEnv(),
+      ...workerEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -89,7 +91,7 @@ function spawnDistWorker(ctx: BenchContext, taskQueue: string, cache: number) {
 
 export async function runWorkerMemory(
   ctx: BenchContext,
-  opts: { bookings: number; caches: number[]; concurrency: number; drainMs: number; idleSeconds: number },
+  opts: { bookings: number; caches: number[]; concurrency: number; drainMs: number; idleSeconds: number; nodeOptions?: string | undefined },
   log: (s: string) => void,
 ): Promise<WorkerMemoryResult> {
   const builtNow = !existsSync(`${ROOT}dist/worker.js`);
@@ -98,18 +100,20 @@ export async function runWorkerMemory(
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   }
   const runs: WorkerMemoryRun[] = [];
+  const workerEnv = { ...passedThroughEnv(), ...(opts.nodeOptions ? { NODE_OPTIONS: opts.nodeOptions } : {}) };
   for (const [k, cache] of opts.caches.entries()) {
     const taskQueue = `bench-memory-${k}`;
     const tenant = await ctx.tenant(`bench-mem-${k}`, benchSettings(24));
-    const worker = spawnDistWorker(ctx, taskQueue, cache);
+    const worker = spawnDistWorker(ctx, taskQueue, cache, workerEnv);
     try {
       await worker.ready;
       await sleep(3000); // past start-up's own allocations (connections, the bundle's first context)
       const rssAtReadyMiB = Math.round(rssMiB(worker.pid));
-      log(`worker memory: dist worker, cache ${cache}${Object.entries(passedThroughEnv()).map(([k, v]) => `, ${k}=${v}`).join('')}: ${rssAtReadyMiB} MiB when ready; starting ${opts.bookings} bookings…`);
+      log(`worker memory: dist worker, cache ${cache}${Object.entries(workerEnv).map(([k, v]) => `, ${k}=${v}`).join('')}: ${rssAtReadyMiB} MiB when ready; starting ${opts.bookings} bookings…`);
       const bookings = new BookingClient({ client: ctx.client, sql: ctx.sql, taskQueue });
       const ids = Array.from({ length: opts.bookings }, (_, i) => `mem${k}-${i}`);
       const base = Date.now();
+      const cpuAtReady = cpuSeconds(worker.pid);
       let startErrors = 0;
       const t0 = Date.now();
       await pool(ids, opts.concurrency, async (id) => {
@@ -122,6 +126,7 @@ export async function runWorkerMemory(
       const startSeconds = (Date.now() - t0) / 1000;
       await ctx.sink.waitFor(() => ids.every((id) => ctx.sink.arrivedAt('booking-created-patient', id) !== undefined), opts.drainMs);
       const missingCreatedEmails = ids.filter((id) => ctx.sink.arrivedAt('booking-created-patient', id) === undefined).length;
+      const cpuMsPerBookingStarted = ((cpuSeconds(worker.pid) - cpuAtReady) * 1000) / opts.bookings;
       await sleep(5000);
       const rss: number[] = [];
       const c0 = cpuSeconds(worker.pid);
@@ -131,14 +136,14 @@ export async function runWorkerMemory(
         await sleep(1000);
       }
       const cpuPercentWaiting = ((cpuSeconds(worker.pid) - c0) / ((Date.now() - i0) / 1000)) * 100;
-      const run = { maxCachedWorkflows: cache, rssAtReadyMiB, startSeconds, missingCreatedEmails, startErrors, rssWaitingMiB: summarize(rss), cpuPercentWaiting };
+      const run = { maxCachedWorkflows: cache, rssAtReadyMiB, startSeconds, missingCreatedEmails, startErrors, cpuMsPerBookingStarted, rssWaitingMiB: summarize(rss), cpuPercentWaiting };
       runs.push(run);
-      log(`  cache ${cache}: ${opts.bookings} waiting → RSS ${run.rssWaitingMiB.max} MiB (started in ${startSeconds.toFixed(1)} s, missing ${missingCreatedEmails})`);
+      log(`  cache ${cache}: ${opts.bookings} waiting → RSS ${run.rssWaitingMiB.max} MiB (started in ${startSeconds.toFixed(1)} s, worker ${cpuMsPerBookingStarted.toFixed(1)} CPU-ms per booking, missing ${missingCreatedEmails})`);
     } finally {
       await worker.stop();
     }
   }
-  return { bookings: opts.bookings, builtNow, workerEnv: passedThroughEnv(), runs };
+  return { bookings: opts.bookings, builtNow, workerEnv, runs };
 }
 
 /** The cache sizes measured: the service's default, and around it. */
