@@ -61,9 +61,8 @@ const { loadDueTimings, recordBookingClosed, recordNotificationSkipped } = proxy
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-// The settings read at start and re-read at a due moment run inside the workflow task that
-// needs them (a local activity: one database read, no round trip through the server before
-// the e-mails go).
+// The settings re-read at a due moment runs inside the workflow task the timer woke (a local
+// activity: one database read, no round trip through the server before the e-mails go).
 const { loadDueTimings: loadDueTimingsLocally } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -249,10 +248,7 @@ export async function bookingWorkflow(input: BookingWorkflowInput): Promise<Book
     },
   );
 
-  // The settings at start come from a local activity too: one workflow task takes the start,
-  // reads them and schedules both created-e-mails. Runs recorded before replay the activity.
-  const loadAtStart = patched('settings-load-local-activity') ? loadDueTimingsLocally : loadDueTimings;
-  schedule.applyTimings(await loadAtStart(institutionId));
+  schedule.applyTimings(await loadDueTimings(institutionId));
 
   const createdAt = Date.now();
   deliver('booking-created-staff', 'created', {}, createdAt);

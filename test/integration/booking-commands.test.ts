@@ -49,7 +49,7 @@ describe('cancel', () => {
     });
 
     const final = await result(booking.bookingId);
-    await recordHistory('cancelled-early-notice-at-window-v4', handleOf(booking.bookingId));
+    await recordHistory('cancelled-early-notice-at-window-v3', handleOf(booking.bookingId));
     // This server has the search attributes: the client set them, the run upserted its status.
     const { typedSearchAttributes } = await handleOf(booking.bookingId).describe();
     expect(typedSearchAttributes.get(INSTITUTION_ID)).toBe(INST);

@@ -32,16 +32,6 @@ describe('recorded histories', () => {
     expect(withLocal.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('include runs that read the settings at start with a local activity (patch settings-load-local-activity)', () => {
-    const withLocalStart = files.filter((file) => {
-      const history = temporal.api.history.v1.History.decode(readFileSync(`${dir}${file}`));
-      const patchedStart = history.events.some((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.some((p) => Buffer.from(p.data ?? []).toString().includes('settings-load-local-activity')));
-      const firstActivity = history.events.find((e) => e.activityTaskScheduledEventAttributes);
-      return patchedStart && firstActivity?.activityTaskScheduledEventAttributes?.activityType?.name !== 'loadDueTimings';
-    });
-    expect(withLocalStart.length).toBeGreaterThanOrEqual(3);
-  });
-
   it('replay against the current workflow code, through the encrypting data converter', async () => {
     const histories = files.map((file) => ({
       workflowId: file.replace(/\.binpb$/, ''),

@@ -52,7 +52,7 @@ describe('a new booking', () => {
     const booking = makeBooking(now, { id: nextId(), startsInHours: 72, deadlineInHours: 48 });
     await engine.bookings.start(INST, booking);
     const final = await result(booking.bookingId);
-    await recordHistory('created-reminded-completed-v4', handleOf(booking.bookingId));
+    await recordHistory('created-reminded-completed-v3', handleOf(booking.bookingId));
 
     expect(final.status).toBe('completed');
     expect(received(booking.bookingId)).toEqual([
@@ -130,7 +130,7 @@ describe('settings change', () => {
     const state = (await handle.query('state')) as BookingState;
     expect(Date.parse(entry(state, 'payment-reminder-staff')[0]!.dueAt)).toBe(deadline - 48 * HOUR);
     const final = (await handle.result()) as BookingState;
-    await recordHistory('settings-changed-reminder-moved-v4', handle);
+    await recordHistory('settings-changed-reminder-moved-v3', handle);
     expect(entry(final, 'payment-reminder-staff')[0]).toMatchObject({ status: 'sent' });
     expect(Date.parse(entry(final, 'payment-reminder-staff')[0]!.dueAt)).toBe(deadline - 48 * HOUR);
   });
