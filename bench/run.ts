@@ -25,7 +25,7 @@ import { runBurst, type BurstResult } from './scenarios/burst.js';
 import { runCeiling, type CeilingResult } from './scenarios/ceiling.js';
 import { runDueTogether, type DueTogetherResult } from './scenarios/due-together.js';
 import { runScale, type ScaleResult } from './scenarios/scale.js';
-import { DEFAULT_MEMORY_CACHES, runWorkerMemory, type WorkerMemoryResult } from './scenarios/worker-memory.js';
+import { DEFAULT_MEMORY_CACHES, envWords, runWorkerMemory, type WorkerMemoryResult } from './scenarios/worker-memory.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -272,7 +272,7 @@ function tables(r: Results): string {
         ['WORKER_MAX_CACHED_WORKFLOWS', 'worker process env', 'RSS when ready MiB', `RSS with ${m.bookings} waiting MiB (min–max)`, 'worker CPU-ms per booking started', 'CPU while waiting', 'started in s'],
         m.runs.map((run) => [
           String(run.maxCachedWorkflows),
-          Object.entries(m.workerEnv).map(([k, v]) => `${k}=${v}`).join(' ') || '—',
+          envWords(m.workerEnv).join(' ') || '—',
           String(run.rssAtReadyMiB),
           `${fmt(run.rssWaitingMiB.min)}–${fmt(run.rssWaitingMiB.max)}`,
           fmt(run.cpuMsPerBookingStarted, 1),

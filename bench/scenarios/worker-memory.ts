@@ -21,6 +21,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Process-level knobs taken from the bench's own environment when set, to measure them (e.g. MALLOC_ARENA_MAX=2). */
 const PASSED_THROUGH = ['MALLOC_ARENA_MAX'] as const;
 
+/** The knobs as `K=V` words, for the log and the results table. */
+export function envWords(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
 export function passedThroughEnv(): Record<string, string> {
   return Object.fromEntries(PASSED_THROUGH.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
 }
@@ -109,7 +114,7 @@ export async function runWorkerMemory(
       await worker.ready;
       await sleep(3000); // past start-up's own allocations (connections, the bundle's first context)
       const rssAtReadyMiB = Math.round(rssMiB(worker.pid));
-      log(`worker memory: dist worker, cache ${cache}${Object.entries(workerEnv).map(([k, v]) => `, ${k}=${v}`).join('')}: ${rssAtReadyMiB} MiB when ready; starting ${opts.bookings} bookings…`);
+      log(`worker memory: dist worker, cache ${cache}${envWords(workerEnv).map((w) => `, ${w}`).join('')}: ${rssAtReadyMiB} MiB when ready; starting ${opts.bookings} bookings…`);
       const bookings = new BookingClient({ client: ctx.client, sql: ctx.sql, taskQueue });
       const ids = Array.from({ length: opts.bookings }, (_, i) => `mem${k}-${i}`);
       const base = Date.now();
